@@ -1,0 +1,125 @@
+/**
+ * @module config
+ * The shape of `pbpages.config.{ts,js,mjs}` and its defaults. Every key is
+ * optional: `resolveConfig({})` is a complete, safe configuration. Environment
+ * variables (PORT, HOST, PB_URL, ...) are applied by the CLI on top of this.
+ */
+
+export interface AnonymousOptions {
+  /** Switches guest sign-in on or off (`anonymous_disabled` when off). */
+  enabled: boolean;
+  /** The auth collection guests are created in and signed in to. */
+  collection: string;
+  emailDomain: string;
+  emailPrefix: string;
+  /** Guest creations allowed per client IP (IPv6 by /64) per window. */
+  rateLimit: { max: number; windowSeconds: number };
+  /** A request that already carries a valid guest session gets that guest back. */
+  reuseSession: boolean;
+  /** Allow creating guests on GET/HEAD (off: crawlers and prefetches must not create users). */
+  allowGet: boolean;
+  /** Guests never upgraded are pruned this many days after creation. */
+  retentionDays: number;
+  /** Read the client IP from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy: boolean;
+}
+
+export interface AuthOptions {
+  anonymous: AnonymousOptions;
+  /** Name of the session cookie (the SDK's format). */
+  cookieName: string;
+  /** How long a token the backend accepted is trusted without asking again. */
+  verifyCacheSeconds: number;
+  /** Refresh the token (and re-issue the cookie) when it expires sooner than this. */
+  refreshWithinSeconds: number;
+}
+
+export interface PbpagesConfig {
+  /** Folder of pages, relative to the project root. */
+  pagesDir: string;
+  /** Folder of the embedded backend's data, relative to the project root. */
+  dataDir: string;
+  port: number;
+  host: string;
+  /** Port of the embedded backend (used when no PocketBase URL is given). */
+  backendPort: number;
+  /** A real PocketBase to use instead of the embedded backend. */
+  pocketbaseUrl: string | undefined;
+  superuser: { email: string; password: string } | undefined;
+  /** Largest request body accepted, in bytes (413 above). */
+  bodyLimit: number;
+  /** Origins, besides the app's own, allowed to post forms. */
+  trustedOrigins: string[];
+  /** Prune stale guests once a day while `pbpages start` runs. */
+  pruneGuestsDaily: boolean;
+  auth: AuthOptions;
+}
+
+export type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
+
+export type UserConfig = DeepPartial<PbpagesConfig>;
+
+export const defaultConfig: PbpagesConfig = {
+  pagesDir: 'pages',
+  dataDir: 'pb_data',
+  port: 3000,
+  host: '127.0.0.1',
+  backendPort: 8090,
+  pocketbaseUrl: undefined,
+  superuser: undefined,
+  bodyLimit: 1024 * 1024,
+  trustedOrigins: [],
+  pruneGuestsDaily: true,
+  auth: {
+    anonymous: {
+      enabled: true,
+      collection: 'users',
+      emailDomain: 'example.com',
+      emailPrefix: 'anonymous-',
+      rateLimit: { max: 30, windowSeconds: 3600 },
+      reuseSession: true,
+      allowGet: false,
+      retentionDays: 90,
+      trustProxy: false,
+    },
+    cookieName: 'pb_auth',
+    verifyCacheSeconds: 30,
+    refreshWithinSeconds: 24 * 3600,
+  },
+};
+
+/**
+ * Typed identity for `pbpages.config.ts`.
+ * @example
+ * export default defineConfig({ auth: { anonymous: { rateLimit: { max: 5, windowSeconds: 60 } } } });
+ */
+export function defineConfig(config: UserConfig): UserConfig {
+  return config;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function merge<T>(base: T, override: unknown, path: string): T {
+  if (override === undefined) return base;
+  if (!isPlainObject(base)) return override as T;
+  if (!isPlainObject(override)) {
+    throw new TypeError(`pbpages config: "${path || 'config'}" must be an object.`);
+  }
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (!(key in base)) {
+      throw new TypeError(`pbpages config: unknown key "${path ? `${path}.` : ''}${key}".`);
+    }
+    out[key] = merge((base as Record<string, unknown>)[key], value, path ? `${path}.${key}` : key);
+  }
+  return out as T;
+}
+
+/** Fills every missing key with its default; unknown keys are an error (a typo must not be silently ignored). */
+export function resolveConfig(user: UserConfig = {}): PbpagesConfig {
+  return merge(defaultConfig, user, '');
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, resolveConfig } from '../../src/config.js';
+
+describe('resolveConfig', () => {
+  it('gives the documented defaults when the config file is absent', () => {
+    const config = resolveConfig();
+    expect(config.auth.anonymous).toMatchObject({
+      enabled: true,
+      collection: 'users',
+      emailDomain: 'example.com',
+      emailPrefix: 'anonymous-',
+      rateLimit: { max: 30, windowSeconds: 3600 },
+      reuseSession: true,
+      allowGet: false,
+      retentionDays: 90,
+      trustProxy: false,
+    });
+    expect(config.bodyLimit).toBe(1024 * 1024);
+  });
+
+  it('merges a partial override without losing sibling defaults', () => {
+    const config = resolveConfig({ auth: { anonymous: { rateLimit: { max: 2 } } } });
+    expect(config.auth.anonymous.rateLimit).toEqual({ max: 2, windowSeconds: 3600 });
+    expect(config.auth.anonymous.enabled).toBe(true);
+    expect(defaultConfig.auth.anonymous.rateLimit.max).toBe(30);
+  });
+
+  it('rejects an unknown key instead of silently ignoring a typo', () => {
+    expect(() => resolveConfig({ auth: { anonymous: { enabeld: false } } } as never)).toThrow(
+      /unknown key "auth\.anonymous\.enabeld"/,
+    );
+  });
+});

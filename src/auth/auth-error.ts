@@ -19,7 +19,8 @@ export type AuthErrorCode =
   | 'invalid_credentials'
   | 'validation'
   | 'backend_unavailable'
-  | 'superuser_required';
+  | 'superuser_required'
+  | 'cross_origin_forbidden';
 
 /** Field errors as PocketBase reports them: `{ email: { code, message } }`. */
 export type FieldErrors = Record<string, { code: string; message: string }>;

@@ -37,14 +37,40 @@ export async function setupGuestSchema(options: {
   if (existing.type !== 'auth') {
     throw new Error(`setup: collection "${collection}" is not an auth collection.`);
   }
-  if (existing.fields.some((field) => field.name === 'anonymous')) return { imported: collections.length, addedAnonymousField: false };
-  await superuser.run((pb) =>
-    pb.collections.update(collection, {
-      fields: [...existing.fields, { name: 'anonymous', type: 'bool', required: false, hidden: false, system: false }],
-    }),
-  );
-  log(`setup: added the "anonymous" field to "${collection}"`);
-  return { imported: collections.length, addedAnonymousField: true };
+  const hasField = existing.fields.some((field) => field.name === 'anonymous');
+  if (!hasField) {
+    await superuser.run((pb) =>
+      pb.collections.update(collection, {
+        fields: [...existing.fields, { name: 'anonymous', type: 'bool', required: false, hidden: false, system: false }],
+      }),
+    );
+    log(`setup: added the "anonymous" field to "${collection}"`);
+  }
+  await guardAnonymousField(superuser, collection, existing.updateRule ?? null, log);
+  return { imported: collections.length, addedAnonymousField: !hasField };
+}
+
+/**
+ * A guest could otherwise PATCH itself to `anonymous: false` and pass rules
+ * meant for permanent accounts. The update rule is extended so only
+ * superusers (who bypass rules: the upgrade path) may touch the field. A rule
+ * that already mentions `anonymous` is the owner's choice and left alone.
+ */
+async function guardAnonymousField(
+  superuser: SuperuserClient,
+  collection: string,
+  updateRule: string | null,
+  log: (line: string) => void,
+): Promise<void> {
+  if (updateRule === null || updateRule.includes('anonymous')) return;
+  const guard = '@request.body.anonymous:isset = false';
+  const rule = updateRule.trim() === '' ? guard : `(${updateRule}) && ${guard}`;
+  try {
+    await superuser.run((pb) => pb.collections.update(collection, { updateRule: rule }));
+    log(`setup: "${collection}" update rule now refuses changes to "anonymous" from non-superusers`);
+  } catch {
+    log(`setup: warning: could not guard "anonymous" in the update rule of "${collection}"; add \`${guard}\` yourself.`);
+  }
 }
 
 /** `pb_schema.json` as PocketBase exports it (an array) or wrapped as `{ collections }`. */

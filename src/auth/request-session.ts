@@ -4,6 +4,7 @@
  * (created on first use) and the cookie writes that follow every change, so
  * `auth` and `pb` reflect a sign-in for the rest of the request.
  */
+import { BaseAuthStore } from 'pocketbase';
 import type PocketBase from 'pocketbase';
 import type { RecordModel } from 'pocketbase';
 import type { ExtensionContext } from '../pages/extension.js';
@@ -74,7 +75,8 @@ export class RequestSession {
   #cookieToken(): string | undefined {
     const header = this.#ctx.request.headers.cookie;
     if (!header) return undefined;
-    const store = createVisitorClient(this.#settings.pocketbaseUrl).authStore;
+    // A bare store, not a whole client: this runs on every request.
+    const store = new BaseAuthStore();
     store.loadFromCookie(header, this.#settings.cookieName);
     // A cookie we could not parse is still ours to clear.
     if (!store.token && this.#settings.cookieName in this.#ctx.request.cookies()) this.#clearCookie();

@@ -44,17 +44,16 @@ export class SessionVerifier {
   }
 
   async verify(token: string): Promise<Verdict> {
+    const hit = this.cache.lookup(token);
+    if (hit) {
+      const { session } = hit;
+      const refreshDue = hit.tokenExp - this.#now() / 1000 < this.#options.refreshWithinSeconds;
+      if (!refreshDue || session.token !== token) return { kind: 'valid', session, refreshed: session.token !== token };
+      return this.#ask(token, hit.tokenExp, true);
+    }
     const exp = usableExpiry(token, this.#now());
-    if (exp === undefined) {
-      this.cache.delete(token);
-      return { kind: 'rejected' };
-    }
-    const cached = this.cache.get(token);
-    const refreshDue = exp - this.#now() / 1000 < this.#options.refreshWithinSeconds;
-    if (cached && (!refreshDue || cached.token !== token)) {
-      return { kind: 'valid', session: cached, refreshed: cached.token !== token };
-    }
-    return this.#ask(token, exp, refreshDue);
+    if (exp === undefined) return { kind: 'rejected' };
+    return this.#ask(token, exp, exp - this.#now() / 1000 < this.#options.refreshWithinSeconds);
   }
 
   /** Records a session the backend just issued (sign-in), so the next request needs no round trip. */

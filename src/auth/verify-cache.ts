@@ -17,6 +17,8 @@ export interface VerifiedSession {
 interface Entry {
   session: VerifiedSession;
   until: number;
+  /** The presented token's `exp` (Unix seconds), kept so a hit needs no JWT decoding. */
+  tokenExp: number;
 }
 
 export class VerifyCache {
@@ -32,6 +34,11 @@ export class VerifyCache {
   }
 
   get(token: string): VerifiedSession | undefined {
+    return this.lookup(token)?.session;
+  }
+
+  /** The cached session with the presented token's expiry. */
+  lookup(token: string): { session: VerifiedSession; tokenExp: number } | undefined {
     const entry = this.#entries.get(token);
     if (!entry) return undefined;
     if (entry.until <= this.#now()) {
@@ -41,7 +48,7 @@ export class VerifyCache {
     // Re-insert so Map order tracks recent use.
     this.#entries.delete(token);
     this.#entries.set(token, entry);
-    return entry.session;
+    return entry;
   }
 
   /** Caches `session` for `token`, until the TTL or `tokenExp` (Unix seconds), whichever is sooner. */
@@ -49,7 +56,7 @@ export class VerifyCache {
     if (this.#ttlMs <= 0) return;
     const until = Math.min(this.#now() + this.#ttlMs, tokenExp * 1000);
     this.#entries.delete(token);
-    this.#entries.set(token, { session, until });
+    this.#entries.set(token, { session, until, tokenExp });
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;

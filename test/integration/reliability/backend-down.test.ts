@@ -54,7 +54,8 @@ describe('a backend that goes away under a running app', () => {
 
     const downNotes = await timedGet('/notes', cookie);
     expect(downNotes.ms).toBeLessThan(1000);
-    expect([303, 503]).toContain(downNotes.response.status);
+    // Signed out for this request (redirected home) or, with the verdict still cached, a 503 page.
+    expect(downNotes.response.status === 503 || (downNotes.response.status >= 300 && downNotes.response.status < 400)).toBe(true);
 
     const started = performance.now();
     const guestWhileDown = await postForm(app, '/', { mode: 'anonymous' });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { registerSecret } from '../support/output-capture.js';
 import { useBrowser } from './browser.js';
 import { startStarterApp, type RunningApp } from './starter-app.js';
 
@@ -67,6 +68,7 @@ describe('guest sign-in defences in the browser', () => {
     expect(cookie?.httpOnly).toBe(true);
     expect(cookie?.sameSite).toBe('Lax');
     const token = JSON.parse(decodeURIComponent(cookie!.value)).token as string;
+    registerSecret(token);
     expect(running.output()).not.toContain(token);
     expect(running.output()).not.toMatch(/eyJ[\w-]+\.eyJ/);
   });

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { recordOutput } from '../support/output-capture.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 
@@ -29,8 +30,12 @@ export async function startStarterApp(options: { config?: string; env?: Record<s
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const capture = (chunk: Buffer) => {
+    output += chunk.toString();
+    recordOutput(chunk.toString());
+  };
+  child.stdout.on('data', capture);
+  child.stderr.on('data', capture);
 
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`pbpages start printed no URL in 30 s:\n${output}`)), 30_000);

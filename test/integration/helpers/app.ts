@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { resolveConfig, type UserConfig } from '../../../src/config.js';
 import { createRuntime } from '../../../src/cli/runtime.js';
 import { startApp } from '../../../src/server/app.js';
+import { recordOutput, registerSecret } from '../../support/output-capture.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../../..');
 
@@ -22,7 +23,11 @@ export interface TestApp {
 export async function startTestApp(overrides: UserConfig = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pbpages-app-'));
   const logs: string[] = [];
-  const log = (line: string) => logs.push(line);
+  const log = (line: string) => {
+    logs.push(line);
+    recordOutput(line);
+  };
+  if (overrides.superuser?.password) registerSecret(overrides.superuser.password);
   const config = resolveConfig({ port: 0, backendPort: 0, dataDir, ...overrides });
   const runtime = await createRuntime({ root: repoRoot, config, log });
   const app = await startApp({ root: repoRoot, config, extensions: runtime.extensions, log });

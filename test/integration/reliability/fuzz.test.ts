@@ -8,6 +8,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieHeader, postForm, startTestApp, type TestApp } from '../helpers/app.js';
+import { registerSecret } from '../../support/output-capture.js';
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261124);
 const runs = { cookies: 2500, bodies: 2500, paths: 2500, backend: 2500 };
@@ -19,6 +20,7 @@ beforeAll(async () => {
   const response = await postForm(app, '/', { mode: 'anonymous' }, { 'X-Forwarded-For': '203.0.113.250' });
   const session = JSON.parse(decodeURIComponent(cookieHeader(response).replace(/^pb_auth=/, '')));
   guest = { id: session.record.id, collectionId: session.record.collectionId, token: session.token };
+  registerSecret(guest.token);
 });
 afterAll(async () => {
   await app.close();

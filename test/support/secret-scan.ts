@@ -28,7 +28,11 @@ export default function setup(): () => void {
       }
     }
     rmSync(dir, { recursive: true, force: true });
-    if (leaks.length > 0) throw new Error(`Secrets reached the output of the test run:\n${leaks.join('\n')}`);
+    if (leaks.length > 0) {
+      // Vitest reports a throwing teardown but keeps exit code 0, so fail the process ourselves.
+      process.exitCode = 1;
+      throw new Error(`Secrets reached the output of the test run:\n${leaks.join('\n')}`);
+    }
     console.log(`secret scan: ${lines} captured lines, ${secrets.length} declared secrets, no leaks`);
   };
 }

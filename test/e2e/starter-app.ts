@@ -40,7 +40,7 @@ export async function startStarterApp(options: { config?: string; env?: Record<s
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`pbpages start printed no URL in 30 s:\n${output}`)), 30_000);
     const check = () => {
-      const match = /pbpages\b.*?(http:\/\/127\.0\.0\.1:\d+)/i.exec(output);
+      const match = /^pbpages: (http:\/\/127\.0\.0\.1:\d+)/m.exec(output);
       if (match) {
         clearTimeout(timer);
         resolveUrl(match[1]!);

@@ -60,7 +60,8 @@ try {
   console.log(`start-up to first 200     ${figures.startupToFirst200Ms} ms (target < 1500 ms)`);
   console.log(`RSS idle / peak under load ${figures.rssIdleMiB} / ${figures.rssPeakUnderLoadMiB} MiB (target peak < 200 MiB)`);
   console.log(`load: ${figures.requestsPerSecond} req/s on "/" at 50 connections, ${figures.errors} errors`);
-  console.log(JSON.stringify({ bench: 'startup', ...figures }));
+  const targets = { startupToFirst200Ms: { max: 1500 }, rssPeakUnderLoadMiB: { max: 200 } };
+  console.log(JSON.stringify({ bench: 'startup', ...figures, targets }));
 } finally {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));

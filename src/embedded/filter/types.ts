@@ -1,0 +1,41 @@
+/**
+ * @module embedded/filter/types
+ * The filter AST and the minimal collection shapes the compiler needs
+ * (PocketBase's collection JSON, options flat on each field).
+ */
+
+export type SqlValue = string | number | null;
+
+export interface FieldJson {
+  id?: string;
+  name: string;
+  type: string;
+  hidden?: boolean;
+  maxSelect?: number;
+  collectionId?: string;
+  [option: string]: unknown;
+}
+
+export interface CollectionJson {
+  id: string;
+  name: string;
+  type: string;
+  fields: FieldJson[];
+  [key: string]: unknown;
+}
+
+export type Operator = '=' | '!=' | '>' | '>=' | '<' | '<=' | '~' | '!~';
+
+export type Operand =
+  | { kind: 'literal'; value: SqlValue }
+  | { kind: 'identifier'; name: string };
+
+export type FilterExpr =
+  | { kind: 'compare'; left: Operand; op: Operator; any: boolean; right: Operand }
+  | { kind: 'logical'; op: 'AND' | 'OR'; left: FilterExpr; right: FilterExpr };
+
+/** Syntax errors, unknown fields, unsupported syntax: the backend answers 400. */
+export class FilterError extends Error {}
+
+/** Filters a non-superuser may not use (`@request.*`, `@collection.*` in ?filter=): 403. */
+export class FilterForbiddenError extends Error {}

@@ -1,0 +1,82 @@
+/**
+ * @module embedded/http-body
+ * Reads a request body within a size limit (413 beyond it) and parses JSON,
+ * urlencoded and multipart bodies the way PocketBase's record forms do:
+ * repeated multipart keys become arrays, "true"/"false" become booleans, a
+ * string becomes a number only in its exact canonical form, and each
+ * `@jsonPayload` part is merged over the fields.
+ */
+import type { IncomingMessage } from 'node:http';
+import { ApiError } from './api-error.js';
+
+export type Body = Record<string, unknown>;
+
+export async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new ApiError(413);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new ApiError(413);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+const loadError = () => new ApiError(400, 'An error occurred while loading the submitted data.');
+
+function coerce(value: string): unknown {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (value !== '' && String(Number(value)) === value) return Number(value);
+  return value;
+}
+
+function addField(out: Body, key: string, value: unknown): void {
+  if (key in out) {
+    const prev = out[key];
+    out[key] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+  } else {
+    out[key] = value;
+  }
+}
+
+export async function parseBody(req: IncomingMessage, raw: Buffer): Promise<Body> {
+  const type = String(req.headers['content-type'] ?? '').toLowerCase();
+  if (raw.length === 0) return {};
+  if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
+    let form: FormData;
+    try {
+      form = await new Request('http://local/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
+    } catch {
+      throw loadError();
+    }
+    const out: Body = {};
+    const payloads: string[] = [];
+    for (const [key, value] of form.entries()) {
+      if (typeof value !== 'string') continue; // files are not supported by the embedded backend
+      if (key === '@jsonPayload') payloads.push(value);
+      else addField(out, key, coerce(value));
+    }
+    for (const payload of payloads) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(payload);
+      } catch {
+        throw loadError();
+      }
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) Object.assign(out, parsed);
+    }
+    return out;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw loadError();
+  }
+  if (parsed === null) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw loadError();
+  return parsed as Body;
+}

@@ -1,0 +1,109 @@
+/**
+ * @module embedded/records/handlers
+ * `/api/collections/{c}/records[/{id}]`: list, view, create, update, delete
+ * with API rules and the status matrix of §4.2.
+ */
+import { ApiError, ValidationError } from '../api-error.js';
+import type { RequestContext, Row } from '../context.js';
+import { quote } from '../db.js';
+import type { CollectionJson, SqlValue } from '../filter/index.js';
+import { hashPassword } from '../auth/passwords.js';
+import { fromStorage, isMultiple } from '../schema/fields.js';
+import { parseListParams } from './list-params.js';
+import { and, clientFilterWhere, ruleAllowsValues, ruleWhere } from './rules.js';
+import { serializeRecord } from './serialize.js';
+import { authFormErrors, changedRow, loadValues, newRow, uniqueViolation, validateRecord } from './write.js';
+
+export function listRecords(ctx: RequestContext, collection: CollectionJson): unknown {
+  const params = parseListParams(ctx.url.searchParams, collection, ctx.isSuperuser);
+  const where = and(ruleWhere(ctx, collection, collection.listRule), clientFilterWhere(ctx, collection, ctx.url.searchParams.get('filter')));
+  const rows = ctx.backend.rows.list(collection.name, where, params.orderBy, params.perPage, (params.page - 1) * params.perPage);
+  const total = params.skipTotal ? -1 : ctx.backend.rows.count(collection.name, where);
+  return {
+    items: rows.map((row) => serializeRecord(collection, row, ctx)),
+    page: params.page,
+    perPage: params.perPage,
+    totalItems: total,
+    totalPages: params.skipTotal ? -1 : Math.ceil(total / params.perPage),
+  };
+}
+
+function findAllowed(ctx: RequestContext, collection: CollectionJson, id: string, rule: unknown): Row {
+  const row = ctx.backend.rows.get(collection.name, id, ruleWhere(ctx, collection, rule));
+  if (!row) throw new ApiError(404);
+  return row;
+}
+
+export function viewRecord(ctx: RequestContext, collection: CollectionJson, id: string): unknown {
+  return serializeRecord(collection, findAllowed(ctx, collection, id, collection.viewRule), ctx);
+}
+
+export async function createRecord(ctx: RequestContext, collection: CollectionJson): Promise<unknown> {
+  const rule = collection.createRule;
+  if (!ctx.isSuperuser && (rule === null || rule === undefined)) throw new ApiError(403, 'Only superusers can perform this action.');
+  const values = loadValues(collection, ctx.body, ctx.isSuperuser);
+  if (!ctx.isSuperuser && rule !== '') {
+    const submitted: Record<string, unknown> = {};
+    for (const field of collection.fields) submitted[field.name] = field.name in values ? fromStorage(field, values[field.name]) : undefined;
+    if (!ruleAllowsValues(ctx, collection, String(rule), submitted)) throw new ApiError(400, 'Failed to create record.');
+  }
+  if (collection.type === 'auth') {
+    const errors = await authFormErrors(ctx, ctx.body);
+    if (Object.keys(errors).length > 0) throw new ValidationError('Failed to create record.', errors);
+  }
+  const row = newRow(collection, values, ctx.body);
+  validateRecord(ctx, collection, row, ctx.body.password, false);
+  // Hash only input that passed validation: bcrypt is the expensive part of a sign-up.
+  if (collection.type === 'auth') row.password = await hashPassword(String(ctx.body.password));
+  try {
+    ctx.backend.rows.insert(collection.name, row);
+  } catch (error) {
+    throw uniqueViolation(error, collection, false) ?? error;
+  }
+  return serializeRecord(collection, row as Row, ctx);
+}
+
+export async function updateRecord(ctx: RequestContext, collection: CollectionJson, id: string): Promise<unknown> {
+  const current = findAllowed(ctx, collection, id, collection.updateRule);
+  if (collection.type === 'auth') {
+    const errors = await authFormErrors(ctx, ctx.body, current);
+    if (Object.keys(errors).length > 0) throw new ValidationError('Failed to update record.', errors);
+  }
+  const values = loadValues(collection, ctx.body, ctx.isSuperuser, current);
+  validateRecord(ctx, collection, { ...(current as Record<string, SqlValue>), ...values }, ctx.body.password, true);
+  const changes = await changedRow(collection, current, values, ctx.body);
+  try {
+    ctx.backend.rows.update(collection.name, id, changes);
+  } catch (error) {
+    throw uniqueViolation(error, collection, true) ?? error;
+  }
+  const updated = { ...current, ...changes } as Row;
+  return serializeRecord(collection, updated, ctx);
+}
+
+export function deleteRecord(ctx: RequestContext, collection: CollectionJson, id: string): void {
+  findAllowed(ctx, collection, id, collection.deleteRule);
+  const { db, collections } = ctx.backend;
+  if (collection.name === '_superusers' && (db.prepare('SELECT COUNT(*) AS n FROM "_superusers"').get() as { n: number }).n <= 1) {
+    throw new ApiError(400, 'You can\'t delete the only existing superuser.');
+  }
+  db.transaction(() => {
+    for (const other of collections.all()) {
+      for (const field of other.fields) {
+        if (field.type !== 'relation' || field.collectionId !== collection.id) continue;
+        const column = `${quote(other.name)}.${quote(field.name)}`;
+        const refers = isMultiple(field) ? `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value = ?)` : `${column} = ?`;
+        if (field.cascadeDelete) {
+          db.prepare(`DELETE FROM ${quote(other.name)} WHERE ${refers}`).run(id);
+        } else if (field.required && db.prepare(`SELECT 1 FROM ${quote(other.name)} WHERE ${refers} LIMIT 1`).get(id)) {
+          throw new ApiError(400, 'Failed to delete record. Make sure that the record is not part of a required relation reference.');
+        } else if (isMultiple(field)) {
+          db.prepare(`UPDATE ${quote(other.name)} SET ${quote(field.name)} = (SELECT json_group_array(value) FROM json_each(${quote(field.name)}) WHERE value != ?) WHERE ${refers}`).run(id, id);
+        } else {
+          db.prepare(`UPDATE ${quote(other.name)} SET ${quote(field.name)} = '' WHERE ${refers}`).run(id);
+        }
+      }
+    }
+    ctx.backend.rows.delete(collection.name, id);
+  })();
+}

@@ -26,13 +26,6 @@ interface EmbeddedBackend {
   close(): Promise<void> | void;
 }
 
-type StartEmbeddedBackend = (options: {
-  dir: string;
-  host: string;
-  port: number;
-  superuser: SuperuserCredentials;
-  log: (line: string) => void;
-}) => Promise<EmbeddedBackend>;
 
 /** The file in the data dir holding the embedded backend's generated superuser (mode 0600). */
 export const superuserFileName = '.pbpages-superuser.json';
@@ -57,8 +50,8 @@ export async function createRuntime(options: {
   } else {
     const dir = resolve(root, config.dataDir);
     credentials ??= await embeddedSuperuser(dir);
-    const embeddedModule = '../embedded/index.js';
-    const { startEmbeddedBackend } = (await import(embeddedModule)) as { startEmbeddedBackend: StartEmbeddedBackend };
+    // Loaded only when no PocketBase URL is given, so a real deployment never opens SQLite.
+    const { startEmbeddedBackend } = await import('../embedded/index.js');
     backend = await startEmbeddedBackend({ dir, host: '127.0.0.1', port: config.backendPort, superuser: credentials, log });
     pocketbaseUrl = backend.url;
   }

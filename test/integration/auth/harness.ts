@@ -16,22 +16,7 @@ import type { UserConfig } from '../../../src/config.js';
 import { createAuthExtension } from '../../../src/auth/extension.js';
 import type { AuthContext, AuthExtensionOptions } from '../../../src/auth/extension.js';
 import type { ExtensionContext } from '../../../src/pages/extension.js';
-
-interface EmbeddedBackend {
-  url: string;
-  close(): Promise<void>;
-}
-type StartEmbeddedBackend = (options: {
-  dir: string;
-  host: string;
-  port: number;
-  superuser: { email: string; password: string };
-  log: (line: string) => void;
-}) => Promise<EmbeddedBackend>;
-
-// Loaded by path so this branch type-checks before the `embedded` branch is merged.
-const embeddedModule = '../../../src/embedded/index.js';
-const { startEmbeddedBackend } = (await import(embeddedModule)) as { startEmbeddedBackend: StartEmbeddedBackend };
+import { startEmbeddedBackend } from '../../../src/embedded/index.js';
 
 export const superuser = { email: 'root@pbpages.test', password: 'root-password-1234567890' };
 

@@ -7,7 +7,7 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
-import type { PbpagesConfig, UserConfig } from '../config.js';
+import type { PbpagesConfig } from '../config.js';
 import type { PageExtension } from '../pages/extension.js';
 import { createAuthExtension } from '../auth/extension.js';
 import { pruneGuests } from '../auth/guest-prune.js';
@@ -145,16 +145,4 @@ export async function commandBackend(
     }
   }
   return { pocketbaseUrl, credentials };
-}
-
-/** The environment's part of the configuration (PB_URL, PB_PORT, PB_DATA_DIR, PB_SUPERUSER_*). */
-export function configFromEnv(env: NodeJS.ProcessEnv): UserConfig {
-  const out: UserConfig = {};
-  if (env['PB_URL']) out.pocketbaseUrl = env['PB_URL'];
-  if (env['PB_PORT'] && /^\d+$/.test(env['PB_PORT'])) out.backendPort = Number(env['PB_PORT']);
-  if (env['PB_DATA_DIR']) out.dataDir = env['PB_DATA_DIR'];
-  if (env['PB_SUPERUSER_EMAIL'] && env['PB_SUPERUSER_PASSWORD']) {
-    out.superuser = { email: env['PB_SUPERUSER_EMAIL'], password: env['PB_SUPERUSER_PASSWORD'] };
-  }
-  return out;
 }

@@ -5,10 +5,10 @@
  * `auth.anonymous.retentionDays` applies.
  */
 import type { Command } from '../index.js';
-import { resolveConfig } from '../../config.js';
 import { parseDuration, pruneGuests } from '../../auth/guest-prune.js';
 import { createSuperuserClient } from '../../pocketbase/superuser-client.js';
-import { commandBackend, configFromEnv } from '../runtime.js';
+import { loadConfig } from '../load-config.js';
+import { commandBackend } from '../runtime.js';
 
 const usage = 'Usage: pbpages guests prune [--older-than 90d]';
 
@@ -20,7 +20,7 @@ export const command: Command = {
       console.error(usage);
       return 1;
     }
-    const config = resolveConfig(configFromEnv(process.env));
+    const config = await loadConfig(process.cwd(), process.env);
     let seconds = config.auth.anonymous.retentionDays * 86_400;
     for (let i = 0; i < rest.length; i += 1) {
       const arg = rest[i] ?? '';

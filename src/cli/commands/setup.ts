@@ -5,16 +5,16 @@
  * PocketBase (`PB_URL`).
  */
 import type { Command } from '../index.js';
-import { resolveConfig } from '../../config.js';
 import { setupGuestSchema } from '../../auth/guest-schema.js';
 import { createSuperuserClient } from '../../pocketbase/superuser-client.js';
-import { commandBackend, configFromEnv } from '../runtime.js';
+import { loadConfig } from '../load-config.js';
+import { commandBackend } from '../runtime.js';
 
 export const command: Command = {
   summary: 'Import pb_schema.json and add the "anonymous" field to the guest collection',
   async run() {
     const root = process.cwd();
-    const config = resolveConfig(configFromEnv(process.env));
+    const config = await loadConfig(process.cwd(), process.env);
     const { pocketbaseUrl, credentials } = await commandBackend(root, config);
     if (!credentials) {
       console.error('pbpages setup: set PB_SUPERUSER_EMAIL and PB_SUPERUSER_PASSWORD.');

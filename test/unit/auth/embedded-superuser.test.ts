@@ -2,7 +2,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configFromEnv, embeddedSuperuser, superuserFileName } from '../../../src/cli/runtime.js';
+import { embeddedSuperuser, superuserFileName } from '../../../src/cli/runtime.js';
+import { configFromEnv } from '../../../src/cli/load-config.js';
 
 const dirs: string[] = [];
 afterAll(async () => {

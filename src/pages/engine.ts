@@ -1,0 +1,152 @@
+/**
+ * @module pages/engine
+ * One request through the page engine: route → body → context → extensions →
+ * middleware (root to leaf, may answer) → +load → page → layouts (innermost
+ * first) → response. Everything that can be done once (route table, compiled
+ * templates, loaded modules) is done once; a request only matches and renders.
+ */
+import type { IncomingMessage } from 'node:http';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { parseRequestBody } from './body.js';
+import { createPageContext, type PageContext, type ResponseState } from './context.js';
+import { describeError, renderErrorPage } from './error-page.js';
+import type { PageExtension } from './extension.js';
+import { decodeFlash, flashCookie } from './flash.js';
+import { HttpError } from './http-error.js';
+import { findSpecial, loadPageModule } from './modules.js';
+import { buildRouteTable, type PageRoute, type RouteTable } from './routes.js';
+import { splitSlots, TemplateCache } from './templates.js';
+
+export interface EngineOptions {
+  pagesDir: string;
+  dev: boolean;
+  bodyLimit: number;
+  extensions: PageExtension[];
+  asset(path: string): string;
+  log(line: string): void;
+}
+
+export interface RenderResult {
+  status: number;
+  headers: Record<string, string>;
+  cookies: string[];
+  body: string;
+}
+
+export class PageEngine {
+  readonly templates: TemplateCache;
+  #routes: RouteTable;
+  readonly #options: EngineOptions;
+
+  constructor(options: EngineOptions) {
+    this.#options = options;
+    this.templates = new TemplateCache(options.pagesDir);
+    this.#routes = buildRouteTable(options.pagesDir);
+  }
+
+  get routes(): RouteTable {
+    return this.#routes;
+  }
+
+  /** Dev: pages changed on disk. Rebuilds the table first, so a conflict keeps the old one running. */
+  reload(): void {
+    this.#routes = buildRouteTable(this.#options.pagesDir);
+    this.templates.clear();
+  }
+
+  async render(req: IncomingMessage, pathname: string, secure: boolean): Promise<RenderResult> {
+    const match = this.#routes.match(pathname);
+    if (!match) return this.error(new HttpError(404, `No page at ${pathname}.`), []);
+    const state: ResponseState = { status: 200, headers: {}, cookies: [] };
+    try {
+      const body = await parseRequestBody(req, this.#options.bodyLimit);
+      const flashValue = req.headers.cookie?.includes(`${flashCookie}=`) ? readCookie(req.headers.cookie, flashCookie) : undefined;
+      const ctx = createPageContext({
+        req, secure, params: match.params, formData: body.formData, json: body.json, state,
+        flash: decodeFlash(flashValue),
+        asset: this.#options.asset,
+        include: (name, locals) => this.#include(ctx, match.route.dir, name, locals),
+      });
+      if (flashValue !== undefined) ctx.response.cookie(flashCookie, '', { maxAge: 0 });
+      for (const extension of this.#options.extensions) await extension.extend(ctx);
+      if (await this.#runMiddleware(ctx, state, match.route)) return finish(state, '');
+      const load = findSpecial(match.route.dir, '+load');
+      if (load) Object.assign(ctx.data, await (await loadPageModule(load))(ctx as never));
+      const html = await this.templates.get(match.route.file, true)(ctx);
+      if (state.redirect || state.body) return finish(state, '');
+      return finish(state, await this.#layouts(ctx, match.route, html));
+    } catch (error) {
+      return this.error(error, state.cookies);
+    }
+  }
+
+  async error(error: unknown, cookies: string[]): Promise<RenderResult> {
+    const input = describeError(error, this.#options.dev);
+    if (input.status >= 500) this.#options.log(`pbpages: page error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const body = await renderErrorPage(this.#options.pagesDir, this.templates, input);
+    return { status: input.status, headers: { 'content-type': 'text/html; charset=utf-8' }, cookies, body };
+  }
+
+  /** Runs `+middleware` files root to leaf; true when one of them answered (redirect or body). */
+  async #runMiddleware(ctx: PageContext, state: ResponseState, route: PageRoute): Promise<boolean> {
+    const dirs: string[] = [];
+    for (let dir = route.dir; dir.startsWith(this.#options.pagesDir); dir = dirname(dir)) {
+      dirs.unshift(dir);
+      if (dir === this.#options.pagesDir) break;
+    }
+    for (const dir of dirs) {
+      const file = findSpecial(dir, '+middleware');
+      if (!file) continue;
+      await (await loadPageModule(file))(ctx as never);
+      if (state.redirect || state.body) return true;
+    }
+    return false;
+  }
+
+  async #layouts(ctx: PageContext, route: PageRoute, html: string): Promise<string> {
+    let { slot, slots } = splitSlots(html);
+    for (let dir = route.dir; dir.startsWith(this.#options.pagesDir); dir = dirname(dir)) {
+      const layout = join(dir, '+layout.ejs');
+      if (existsSync(layout)) {
+        const locals = Object.assign(Object.create(ctx) as PageContext, {
+          slot, slots,
+          include: (name: string, extra?: Record<string, unknown>) => this.#include(ctx, dir, name, extra),
+        });
+        slot = await this.templates.get(layout, true)(locals);
+      }
+      if (dir === this.#options.pagesDir) break;
+    }
+    return slot;
+  }
+
+  #include(ctx: PageContext, fromDir: string, name: string, locals: Record<string, unknown> = {}): string {
+    const file = this.templates.resolvePartial(name, fromDir);
+    const scope = Object.assign(Object.create(ctx) as PageContext, locals, {
+      include: (inner: string, extra?: Record<string, unknown>) => this.#include(ctx, dirname(file), inner, extra),
+    });
+    return this.templates.get(file, false)(scope) as string;
+  }
+}
+
+function readCookie(header: string, name: string): string | undefined {
+  for (const part of header.split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}
+
+function finish(state: ResponseState, html: string): RenderResult {
+  const headers = { ...state.headers };
+  if (state.redirect) {
+    headers.location = state.redirect;
+    return { status: state.status >= 300 && state.status < 400 ? state.status : 303, headers, cookies: state.cookies, body: '' };
+  }
+  if (state.body) {
+    headers['content-type'] ??= state.body.type;
+    return { status: state.status, headers, cookies: state.cookies, body: state.body.content };
+  }
+  headers['content-type'] ??= 'text/html; charset=utf-8';
+  return { status: state.status, headers, cookies: state.cookies, body: html };
+}

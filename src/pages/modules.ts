@@ -1,0 +1,48 @@
+/**
+ * @module pages/modules
+ * Loads `+middleware.ts|js` and `+load.ts|js`. TypeScript is transpiled once
+ * per file version with esbuild and written next to the source as a hidden
+ * `.name.pbpages.mjs` (so its relative imports resolve); the route table never
+ * serves hidden files.
+ */
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { transform } from 'esbuild';
+
+export type PageModule = (ctx: never) => unknown;
+
+const loaded = new Map<string, { version: number; fn: PageModule }>();
+
+/** Imports a .js/.mjs/.ts module (TypeScript transpiled by esbuild); a changed file is imported anew. */
+export async function importModule(file: string): Promise<{ default?: unknown }> {
+  const version = statSync(file).mtimeMs;
+  let target = file;
+  if (file.endsWith('.ts')) {
+    const { code } = await transform(await readFile(file, 'utf8'), { loader: 'ts', format: 'esm', sourcefile: file, target: 'node20' });
+    target = join(dirname(file), `.${basename(file)}.pbpages.mjs`);
+    writeFileSync(target, code);
+  }
+  return (await import(`${pathToFileURL(target).href}?v=${version}`)) as { default?: unknown };
+}
+
+export async function loadPageModule(file: string): Promise<PageModule> {
+  const version = statSync(file).mtimeMs;
+  const cached = loaded.get(file);
+  if (cached && cached.version === version) return cached.fn;
+  const module = await importModule(file);
+  if (typeof module.default !== 'function') throw new Error(`${file} must export a default function (ctx) => ...`);
+  const fn = module.default as PageModule;
+  loaded.set(file, { version, fn });
+  return fn;
+}
+
+/** `+name.ts` or `+name.js` in `dir`, if any. */
+export function findSpecial(dir: string, name: string): string | undefined {
+  for (const ext of ['.ts', '.js', '.mjs']) {
+    const file = join(dir, `${name}${ext}`);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}

@@ -1,0 +1,119 @@
+/**
+ * @module pages/routes
+ * Scans `pages/` once into a route table (rebuilt on change in dev): a segment
+ * trie, so matching costs the same with 10 routes or 1,000. Literal segments
+ * beat `[params]`; a URL matches only a route with as many segments; two files
+ * claiming one route are a start-up error naming both.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+export interface PageRoute {
+  /** Absolute path of the .ejs file. */
+  file: string;
+  /** Folder of the file (where +load and the innermost +layout live). */
+  dir: string;
+  pattern: string;
+}
+
+interface Node {
+  literal: Map<string, Node>;
+  param?: { name: string; node: Node };
+  route?: PageRoute;
+}
+
+const newNode = (): Node => ({ literal: new Map() });
+
+export interface RouteTable {
+  match(pathname: string): { route: PageRoute; params: Record<string, string> } | undefined;
+  /** URL path → absolute file, for static files. */
+  staticFiles: Map<string, string>;
+  routes: PageRoute[];
+}
+
+/** Files and folders pbpages never routes nor serves: private, special, hidden. */
+const isHidden = (name: string) => name.startsWith('_') || name.startsWith('+') || name.startsWith('.');
+
+function walk(dir: string, out: string[]): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.') || name === 'node_modules') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (!name.startsWith('_')) walk(path, out);
+    } else {
+      out.push(path);
+    }
+  }
+}
+
+/** URL segments of a file: `(group)` folders dropped, `index.ejs` is its folder. */
+function segmentsOf(pagesDir: string, file: string): string[] {
+  const parts = relative(pagesDir, file).split(sep).filter((p) => !/^\(.*\)$/.test(p));
+  const last = parts.pop()!;
+  const base = last.endsWith('.ejs') ? last.slice(0, -4) : last;
+  return last.endsWith('.ejs') && base === 'index' ? parts : [...parts, base];
+}
+
+export function buildRouteTable(pagesDir: string): RouteTable {
+  const files: string[] = [];
+  walk(pagesDir, files);
+  const root = newNode();
+  const routes: PageRoute[] = [];
+  const staticFiles = new Map<string, string>();
+  for (const file of files) {
+    const name = file.split(sep).pop()!;
+    if (isHidden(name)) continue;
+    const segments = segmentsOf(pagesDir, file);
+    if (!file.endsWith('.ejs')) {
+      staticFiles.set(`/${segments.join('/')}`, file);
+      continue;
+    }
+    let node = root;
+    for (const segment of segments) {
+      const param = /^\[(\w+)\]$/.exec(segment);
+      if (param) {
+        if (node.param && node.param.name !== param[1]) {
+          throw new Error(`pbpages: route conflict: "[${node.param.name}]" and "[${param[1]}]" at the same place (in ${relative(pagesDir, file)}).`);
+        }
+        node.param ??= { name: param[1]!, node: newNode() };
+        node = node.param.node;
+      } else {
+        let next = node.literal.get(segment);
+        if (!next) node.literal.set(segment, (next = newNode()));
+        node = next;
+      }
+    }
+    const route: PageRoute = { file, dir: file.slice(0, file.length - name.length - 1), pattern: `/${segments.join('/')}` };
+    if (node.route) {
+      throw new Error(`pbpages: route conflict: ${relative(pagesDir, node.route.file)} and ${relative(pagesDir, file)} both serve ${route.pattern}.`);
+    }
+    node.route = route;
+    routes.push(route);
+  }
+
+  function find(node: Node, segments: string[], i: number, params: Record<string, string>): PageRoute | undefined {
+    if (i === segments.length) return node.route;
+    const literal = node.literal.get(segments[i]!);
+    const viaLiteral = literal && find(literal, segments, i + 1, params);
+    if (viaLiteral) return viaLiteral;
+    if (node.param) {
+      const found = find(node.param.node, segments, i + 1, params);
+      if (found) {
+        params[node.param.name] = segments[i]!;
+        return found;
+      }
+    }
+    return undefined;
+  }
+
+  return {
+    routes,
+    staticFiles,
+    match(pathname) {
+      const segments = pathname.split('/').filter(Boolean);
+      const params: Record<string, string> = {};
+      const route = find(root, segments, 0, params);
+      return route ? { route, params } : undefined;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * @module pages/templates
+ * EJS templates compiled once and cached (the cache is cleared on change in
+ * dev). `<script server>` blocks are rewritten once, at compile time, into EJS
+ * scriptlets, so their variables are visible to the rest of the template and
+ * pages may `await` at top level. Partials render synchronously (as in
+ * PocketPages): do async work in the page and pass the results in.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import ejs from 'ejs';
+
+export type Render = (locals: Record<string, unknown>) => Promise<string> | string;
+
+const scriptServer = /<script\s+server\s*>([\s\S]*?)<\/script>/gi;
+
+/** `<script server>code</script>` → `<% code %>` (EJS's own `%>` inside the code is escaped). */
+export function rewriteScriptServer(source: string): string {
+  return source.replace(scriptServer, (_, code: string) => `<%${code.replace(/%>/g, '%%>')}%>`);
+}
+
+export class TemplateCache {
+  readonly #pagesDir: string;
+  readonly #compiled = new Map<string, Render>();
+
+  constructor(pagesDir: string) {
+    this.#pagesDir = pagesDir;
+  }
+
+  clear(): void {
+    this.#compiled.clear();
+  }
+
+  get(file: string, async: boolean): Render {
+    const key = `${async ? 'a' : 's'}:${file}`;
+    let render = this.#compiled.get(key);
+    if (!render) {
+      const source = rewriteScriptServer(readFileSync(file, 'utf8'));
+      try {
+        // unsafePrototypeLocals: EJS would otherwise shallow-copy the locals, freezing getters such as
+        // `auth` (which must change after `await signInAnonymously()`) and dropping what layouts inherit
+        // from the page context. The locals are our own per-request object, never user-supplied data.
+        const options = { async, filename: file, localsName: 'locals', strict: false, outputFunctionName: 'echo', unsafePrototypeLocals: true };
+        render = ejs.compile(source, options as ejs.Options) as Render;
+      } catch (error) {
+        throw Object.assign(new Error(`${relative(this.#pagesDir, file)}: ${(error as Error).message}`), { cause: error });
+      }
+      this.#compiled.set(key, render);
+    }
+    return render;
+  }
+
+  /** The partial `name` from the nearest `_private/` folder upwards from `fromDir`; the error lists the paths tried. */
+  resolvePartial(name: string, fromDir: string): string {
+    const tried: string[] = [];
+    for (let dir = fromDir; ; dir = dirname(dir)) {
+      const candidate = join(dir, '_private', name);
+      tried.push(relative(this.#pagesDir, candidate));
+      if (existsSync(candidate)) return candidate;
+      if (dir === this.#pagesDir || !dir.startsWith(this.#pagesDir)) break;
+    }
+    throw new Error(`include("${name}"): partial not found. Tried: ${tried.join(', ')}`);
+  }
+}
+
+const slotMarker = /<!--\s*slot:(\w+)\s*-->/g;
+
+/** Splits page HTML at `<!-- slot:name -->` markers: the unmarked part is `slot`, each marked part a named slot. */
+export function splitSlots(html: string): { slot: string; slots: Record<string, string> } {
+  const slots: Record<string, string> = {};
+  const marks = [...html.matchAll(slotMarker)];
+  if (marks.length === 0) return { slot: html, slots };
+  let slot = html.slice(0, marks[0]!.index);
+  marks.forEach((mark, i) => {
+    const end = i + 1 < marks.length ? marks[i + 1]!.index : html.length;
+    const body = html.slice(mark.index! + mark[0].length, end);
+    if (mark[1] === 'default') slot += body;
+    else slots[mark[1]!] = (slots[mark[1]!] ?? '') + body;
+  });
+  return { slot, slots };
+}

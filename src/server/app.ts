@@ -1,0 +1,129 @@
+/**
+ * @module server/app
+ * The Node HTTP adapter: decodes and checks the path, serves static files,
+ * hands pages to the engine, writes the response and one log line. A failing
+ * page is an error page; the server keeps serving.
+ *
+ * @example
+ * const app = await startApp({ root: process.cwd(), config: resolveConfig(), extensions });
+ * console.log(app.url);
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { PbpagesConfig } from '../config.js';
+import { PageEngine, type RenderResult } from '../pages/engine.js';
+import type { PageExtension } from '../pages/extension.js';
+import { HttpError } from '../pages/http-error.js';
+import { StaticFiles } from './static-files.js';
+
+export interface AppOptions {
+  root: string;
+  config: PbpagesConfig;
+  dev?: boolean;
+  extensions?: PageExtension[];
+  log?: (line: string) => void;
+  /** Dev mode: extra HTML appended to every page (the live-reload client). */
+  inject?: string;
+  /** Dev mode: a handler that may answer first (Vite's middlewares); calls `next` when it does not. */
+  before?: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+}
+
+export interface RunningApp {
+  url: string;
+  engine: PageEngine;
+  close(): Promise<void>;
+}
+
+/** Decoded path segments, or undefined when the path tries to escape or is malformed. */
+function safePath(rawPath: string): string | undefined {
+  const segments: string[] = [];
+  for (const raw of rawPath.split('/')) {
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+    if (segment === '..' || segment === '.' || /[/\\\u0000]/.test(segment)) return undefined;
+    if (segment) segments.push(segment);
+  }
+  return `/${segments.join('/')}`;
+}
+
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const { config } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const pagesDir = resolve(options.root, config.pagesDir);
+  const statics = new StaticFiles();
+  const dev = options.dev ?? false;
+  const engine: PageEngine = new PageEngine({
+    pagesDir,
+    dev,
+    bodyLimit: config.bodyLimit,
+    extensions: options.extensions ?? [],
+    log,
+    asset: (path) => {
+      const urlPath = `/${path.replace(/^\/+/, '')}`;
+      return statics.url(urlPath, engine.routes.staticFiles.get(urlPath));
+    },
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://app.local');
+    const pathname = safePath(url.pathname);
+    let status: number;
+    const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+    const file = pathname && (method === 'GET' || method === 'HEAD') ? engine.routes.staticFiles.get(pathname) : undefined;
+    if (file) {
+      status = statics.serve(req, res, file, url.searchParams.get('v'));
+    } else {
+      const result = pathname
+        ? await engine.render(req, pathname, secure)
+        : await engine.error(new HttpError(404, 'No such page.'), []);
+      status = write(res, result, method === 'HEAD', options.inject);
+    }
+    log(`${method} ${url.pathname} ${status} ${(performance.now() - started).toFixed(1)}ms`);
+  }
+
+  const server = createServer((req, res) => {
+    const run = () =>
+      handle(req, res).catch((error: unknown) => {
+        log(`pbpages: unexpected error: ${(error as Error).stack ?? error}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('Internal error');
+      });
+    if (options.before) options.before(req, res, () => void run());
+    else void run();
+  });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(config.port, config.host, () => done());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${config.host}:${port}`,
+    engine,
+    async close() {
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function write(res: ServerResponse, result: RenderResult, head: boolean, inject: string | undefined): number {
+  const isHtml = (result.headers['content-type'] ?? '').startsWith('text/html');
+  const body = inject && isHtml ? result.body.replace(/<\/body>/i, `${inject}</body>`) : result.body;
+  res.statusCode = result.status;
+  for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
+  if (result.cookies.length > 0) res.setHeader('Set-Cookie', result.cookies);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  if (isHtml) res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(head ? undefined : body);
+  return result.status;
+}

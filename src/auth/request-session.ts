@@ -77,7 +77,13 @@ export class RequestSession {
     if (!header) return undefined;
     // A bare store, not a whole client: this runs on every request.
     const store = new BaseAuthStore();
-    store.loadFromCookie(header, this.#settings.cookieName);
+    try {
+      store.loadFromCookie(header, this.#settings.cookieName);
+    } catch {
+      // The SDK throws on a cookie holding JSON `null` (its null check is `typeof data === null`):
+      // treat it like any other unreadable cookie.
+      store.clear();
+    }
     // A cookie we could not parse is still ours to clear.
     if (!store.token && this.#settings.cookieName in this.#ctx.request.cookies()) this.#clearCookie();
     return store.token || undefined;

@@ -72,20 +72,24 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://app.local');
-    const pathname = safePath(url.pathname);
+    // Not `new URL(req.url, base)`: a request path like `//evil/x` would parse as a host.
+    const raw = req.url ?? '/';
+    const queryAt = raw.indexOf('?');
+    const rawPath = queryAt >= 0 ? raw.slice(0, queryAt) : raw;
+    const query = new URLSearchParams(queryAt >= 0 ? raw.slice(queryAt + 1) : '');
+    const pathname = safePath(rawPath);
     let status: number;
     const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
     const file = pathname && (method === 'GET' || method === 'HEAD') ? engine.routes.staticFiles.get(pathname) : undefined;
     if (file) {
-      status = statics.serve(req, res, file, url.searchParams.get('v'));
+      status = statics.serve(req, res, file, query.get('v'));
     } else {
       const result = pathname
         ? await engine.render(req, pathname, secure)
         : await engine.error(new HttpError(404, 'No such page.'), []);
       status = write(res, result, method === 'HEAD', options.inject);
     }
-    log(`${method} ${url.pathname} ${status} ${(performance.now() - started).toFixed(1)}ms`);
+    log(`${method} ${rawPath.slice(0, 200)} ${status} ${(performance.now() - started).toFixed(1)}ms`);
   }
 
   const server = createServer((req, res) => {

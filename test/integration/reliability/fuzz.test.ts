@@ -18,7 +18,8 @@ let guest: { id: string; collectionId: string; token: string };
 beforeAll(async () => {
   app = await startTestApp({ auth: { anonymous: { trustProxy: true } } });
   const response = await postForm(app, '/', { mode: 'anonymous' }, { 'X-Forwarded-For': '203.0.113.250' });
-  const session = JSON.parse(decodeURIComponent(cookieHeader(response).replace(/^pb_auth=/, '')));
+  const pair = cookieHeader(response).split('; ').find((c) => c.startsWith('pb_auth='))!;
+  const session = JSON.parse(decodeURIComponent(pair.slice('pb_auth='.length)));
   guest = { id: session.record.id, collectionId: session.record.collectionId, token: session.token };
   registerSecret(guest.token);
 });

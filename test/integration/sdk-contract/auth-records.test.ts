@@ -138,7 +138,7 @@ describe('auth records through the SDK', () => {
     expect(bearer.status).toBe(200);
     const garbage = await fetch(`${backend.url}/api/collections/users/records`, { headers: { Authorization: 'not.a.token' } });
     expect(garbage.status).toBe(200);
-    expect((await garbage.json()).items).toEqual([]);
+    expect(((await garbage.json()) as { items: unknown[] }).items).toEqual([]);
   });
 
   it.skipIf(realPocketBase)('verifies an email and resets a password through mailed tokens', async () => {

@@ -1,5 +1,6 @@
 import { ClientResponseError } from 'pocketbase';
 import type PocketBase from 'pocketbase';
+import type { CollectionModel } from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, startTestBackend, uniqueEmail, type TestBackend } from '../helpers/backend.js';
 
@@ -13,7 +14,7 @@ const open = `open_${suffix}`;
 beforeAll(async () => {
   backend = await startTestBackend();
   admin = await backend.admin();
-  await admin.collections.import([
+  await admin.collections.import(schema([
     {
       name: notes,
       type: 'base',
@@ -30,7 +31,7 @@ beforeAll(async () => {
     },
     { name: locked, type: 'base', fields: [{ name: 'title', type: 'text' }] },
     { name: open, type: 'base', listRule: '', viewRule: '', createRule: '', updateRule: '', deleteRule: '', fields: [{ name: 'title', type: 'text' }, { name: 'rank', type: 'number' }] },
-  ]);
+  ]));
 });
 afterAll(async () => {
   for (const name of [notes, locked, open]) await admin.collections.delete(name).catch(() => undefined);
@@ -54,6 +55,9 @@ async function signedIn(): Promise<{ pb: PocketBase; id: string }> {
   const auth = await pb.collection('users').authWithPassword(email, 'password-123');
   return { pb, id: auth.record.id };
 }
+
+/** Collection JSON as a client writes it (the SDK's type wants every server-filled key). */
+const schema = (collections: object[]) => collections as CollectionModel[];
 
 describe('API rules', () => {
   it('a null rule is for superusers only: 403 for everyone else', async () => {
@@ -152,7 +156,7 @@ describe('lists', () => {
 describe('collections API', () => {
   it('imports collections (204) and serves their schema; only superusers may', async () => {
     const name = `imported_${suffix}`;
-    await admin.collections.import([{ name, type: 'base', fields: [{ name: 'label', type: 'text', max: 20 }] }]);
+    await admin.collections.import(schema([{ name, type: 'base', fields: [{ name: 'label', type: 'text', max: 20 }] }]));
     const collection = await admin.collections.getOne(name);
     expect(collection.fields.map((f: { name: string }) => f.name)).toEqual(['id', 'label']);
     expect(collection).not.toHaveProperty('secret');

@@ -42,8 +42,9 @@ export function parseFilter(source: string): FilterExpr {
     if (peek()?.type === 'paren' && peek()?.text === '(') {
       pos++;
       const inner = or();
-      const close = next();
-      if (close.type !== 'paren' || close.text !== ')') throw new FilterError('Missing closing parenthesis.');
+      const close = peek();
+      if (close?.type !== 'paren' || close.text !== ')') throw new FilterError('Missing closing parenthesis.');
+      pos++;
       return inner;
     }
     const left = operand();

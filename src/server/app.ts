@@ -10,11 +10,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PbpagesConfig } from '../config.js';
 import { PageEngine, type RenderResult } from '../pages/engine.js';
 import type { PageExtension } from '../pages/extension.js';
 import { HttpError } from '../pages/http-error.js';
+import { builtPrefix, clientOutDir, readClientManifest } from './client-build.js';
 import { StaticFiles } from './static-files.js';
 
 export interface AppOptions {
@@ -57,6 +59,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const pagesDir = resolve(options.root, config.pagesDir);
   const statics = new StaticFiles();
   const dev = options.dev ?? false;
+  // Built assets (pbpages build) win in production; dev always serves the sources.
+  const built = dev ? new Map<string, string>() : readClientManifest(options.root);
+  const builtDir = clientOutDir(options.root);
   const engine: PageEngine = new PageEngine({
     pagesDir,
     dev,
@@ -64,8 +69,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     extensions: options.extensions ?? [],
     log,
     asset: (path) => {
-      const urlPath = `/${path.replace(/^\/+/, '')}`;
-      return statics.url(urlPath, engine.routes.staticFiles.get(urlPath));
+      const source = path.replace(/^\/+/, '');
+      const urlPath = `/${source}`;
+      return built.get(source) ?? statics.url(urlPath, engine.routes.staticFiles.get(urlPath));
     },
   });
 
@@ -80,8 +86,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const pathname = safePath(rawPath);
     let status: number;
     const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
-    const file = pathname && (method === 'GET' || method === 'HEAD') ? engine.routes.staticFiles.get(pathname) : undefined;
-    if (file) {
+    const readable = pathname !== undefined && (method === 'GET' || method === 'HEAD');
+    const builtFile = readable && pathname.startsWith(builtPrefix) && built.size > 0 ? builtDir + pathname.slice(builtPrefix.length - 1) : undefined;
+    const file = readable ? engine.routes.staticFiles.get(pathname) : undefined;
+    if (builtFile && existsSync(builtFile)) {
+      status = statics.serve(req, res, builtFile, 'immutable');
+    } else if (file) {
       status = statics.serve(req, res, file, query.get('v'));
     } else {
       const result = pathname

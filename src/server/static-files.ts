@@ -34,13 +34,15 @@ export class StaticFiles {
     return file ? `${urlPath}?v=${this.#entry(file).hash}` : urlPath;
   }
 
+  /** `version` is the request's `?v=`, or 'immutable' for files whose name already holds their hash. */
   serve(req: IncomingMessage, res: ServerResponse, file: string, version: string | null): number {
     const entry = this.#entry(file);
     const etag = `"${entry.hash}"`;
     res.setHeader('ETag', etag);
     res.setHeader('Content-Type', mime.contentType(file.split('/').pop() ?? '') || 'application/octet-stream');
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Cache-Control', version === entry.hash ? 'public, max-age=31536000, immutable' : 'no-cache');
+    const immutable = version === entry.hash || version === 'immutable';
+    res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     if (req.headers['if-none-match'] === etag) {
       res.statusCode = 304;
       res.end();

@@ -131,7 +131,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
 function write(res: ServerResponse, result: RenderResult, head: boolean, inject: string | undefined): number {
   const isHtml = (result.headers['content-type'] ?? '').startsWith('text/html');
-  const body = inject && isHtml ? result.body.replace(/<\/body>/i, `${inject}</body>`) : result.body;
+  const body = inject && isHtml ? (/<\/body>/i.test(result.body) ? result.body.replace(/<\/body>/i, `${inject}</body>`) : result.body + inject) : result.body;
   res.statusCode = result.status;
   for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
   if (result.cookies.length > 0) res.setHeader('Set-Cookie', result.cookies);

@@ -14,9 +14,12 @@ export type Render = (locals: Record<string, unknown>) => Promise<string> | stri
 
 const scriptServer = /<script\s+server\s*>([\s\S]*?)<\/script>/gi;
 
-/** `<script server>code</script>` → `<% code %>` (EJS's own `%>` inside the code is escaped). */
+/**
+ * `<script server>code</script>` → `<% code %>`. The spaces matter: code starting with `-`, `=`
+ * or `#` would otherwise turn the scriptlet into an output tag or a comment.
+ */
 export function rewriteScriptServer(source: string): string {
-  return source.replace(scriptServer, (_, code: string) => `<%${code.replace(/%>/g, '%%>')}%>`);
+  return source.replace(scriptServer, (_, code: string) => `<% ${code} %>`);
 }
 
 export class TemplateCache {

@@ -6,15 +6,14 @@
  * templates, loaded modules) is done once; a request only matches and renders.
  */
 import type { IncomingMessage } from 'node:http';
-import { dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseRequestBody } from './body.js';
 import { createPageContext, type PageContext, type ResponseState } from './context.js';
 import { describeError, renderErrorPage } from './error-page.js';
 import type { PageExtension } from './extension.js';
 import { decodeFlash, flashCookie } from './flash.js';
 import { HttpError } from './http-error.js';
-import { findSpecial, loadPageModule } from './modules.js';
+import { loadPageModule } from './modules.js';
 import { buildRouteTable, type PageRoute, type RouteTable } from './routes.js';
 import { splitSlots, TemplateCache } from './templates.js';
 
@@ -71,8 +70,7 @@ export class PageEngine {
       if (flashValue !== undefined) ctx.response.cookie(flashCookie, '', { maxAge: 0 });
       for (const extension of this.#options.extensions) await extension.extend(ctx);
       if (await this.#runMiddleware(ctx, state, match.route)) return finish(state, '');
-      const load = findSpecial(match.route.dir, '+load');
-      if (load) Object.assign(ctx.data, await (await loadPageModule(load))(ctx as never));
+      if (match.route.load) Object.assign(ctx.data, await (await loadPageModule(match.route.load))(ctx as never));
       const html = await this.templates.get(match.route.file, true)(ctx);
       if (state.redirect || state.body) return finish(state, '');
       return finish(state, await this.#layouts(ctx, match.route, html));
@@ -90,14 +88,7 @@ export class PageEngine {
 
   /** Runs `+middleware` files root to leaf; true when one of them answered (redirect or body). */
   async #runMiddleware(ctx: PageContext, state: ResponseState, route: PageRoute): Promise<boolean> {
-    const dirs: string[] = [];
-    for (let dir = route.dir; dir.startsWith(this.#options.pagesDir); dir = dirname(dir)) {
-      dirs.unshift(dir);
-      if (dir === this.#options.pagesDir) break;
-    }
-    for (const dir of dirs) {
-      const file = findSpecial(dir, '+middleware');
-      if (!file) continue;
+    for (const file of route.middleware) {
       await (await loadPageModule(file))(ctx as never);
       if (state.redirect || state.body) return true;
     }
@@ -106,16 +97,13 @@ export class PageEngine {
 
   async #layouts(ctx: PageContext, route: PageRoute, html: string): Promise<string> {
     let { slot, slots } = splitSlots(html);
-    for (let dir = route.dir; dir.startsWith(this.#options.pagesDir); dir = dirname(dir)) {
-      const layout = join(dir, '+layout.ejs');
-      if (existsSync(layout)) {
-        const locals = Object.assign(Object.create(ctx) as PageContext, {
-          slot, slots,
-          include: (name: string, extra?: Record<string, unknown>) => this.#include(ctx, dir, name, extra),
-        });
-        slot = await this.templates.get(layout, true)(locals);
-      }
-      if (dir === this.#options.pagesDir) break;
+    for (const layout of route.layouts) {
+      const dir = dirname(layout);
+      const locals = Object.assign(Object.create(ctx) as PageContext, {
+        slot, slots,
+        include: (name: string, extra?: Record<string, unknown>) => this.#include(ctx, dir, name, extra),
+      });
+      slot = await this.templates.get(layout, true)(locals);
     }
     return slot;
   }

@@ -5,7 +5,7 @@
  * `.name.pbpages.mjs` (so its relative imports resolve); the route table never
  * serves hidden files.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,13 +36,4 @@ export async function loadPageModule(file: string): Promise<PageModule> {
   const fn = module.default as PageModule;
   loaded.set(file, { version, fn });
   return fn;
-}
-
-/** `+name.ts` or `+name.js` in `dir`, if any. */
-export function findSpecial(dir: string, name: string): string | undefined {
-  for (const ext of ['.ts', '.js', '.mjs']) {
-    const file = join(dir, `${name}${ext}`);
-    if (existsSync(file)) return file;
-  }
-  return undefined;
 }

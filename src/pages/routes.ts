@@ -5,8 +5,8 @@
  * beat `[params]`; a URL matches only a route with as many segments; two files
  * claiming one route are a start-up error naming both.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 
 export interface PageRoute {
   /** Absolute path of the .ejs file. */
@@ -14,6 +14,30 @@ export interface PageRoute {
   /** Folder of the file (where +load and the innermost +layout live). */
   dir: string;
   pattern: string;
+  /** `+middleware` files from the root folder down to the page's folder. */
+  middleware: string[];
+  /** The page folder's `+load` file, if any. */
+  load: string | undefined;
+  /** `+layout.ejs` files from the page's folder up to the root. */
+  layouts: string[];
+}
+
+/** `+name.ts`, `.js` or `.mjs` in `dir`, if any. */
+export function findSpecial(dir: string, name: string): string | undefined {
+  for (const ext of ['.ts', '.js', '.mjs']) {
+    const file = join(dir, `${name}${ext}`);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/** Folders from the page's folder up to the pages root, innermost first. */
+function foldersUp(pagesDir: string, dir: string): string[] {
+  const out: string[] = [];
+  for (let current = dir; ; current = dirname(current)) {
+    out.push(current);
+    if (current === pagesDir || !current.startsWith(pagesDir)) return out;
+  }
 }
 
 interface Node {
@@ -83,7 +107,16 @@ export function buildRouteTable(pagesDir: string): RouteTable {
         node = next;
       }
     }
-    const route: PageRoute = { file, dir: file.slice(0, file.length - name.length - 1), pattern: `/${segments.join('/')}` };
+    const dir = file.slice(0, file.length - name.length - 1);
+    const up = foldersUp(pagesDir, dir);
+    const route: PageRoute = {
+      file,
+      dir,
+      pattern: `/${segments.join('/')}`,
+      middleware: [...up].reverse().map((d) => findSpecial(d, '+middleware')).filter((f): f is string => f !== undefined),
+      load: findSpecial(dir, '+load'),
+      layouts: up.map((d) => join(d, '+layout.ejs')).filter((f) => existsSync(f)),
+    };
     if (node.route) {
       throw new Error(`pbpages: route conflict: ${relative(pagesDir, node.route.file)} and ${relative(pagesDir, file)} both serve ${route.pattern}.`);
     }

@@ -25,6 +25,7 @@ export function rewriteScriptServer(source: string): string {
 export class TemplateCache {
   readonly #pagesDir: string;
   readonly #compiled = new Map<string, Render>();
+  readonly #partials = new Map<string, string>();
 
   constructor(pagesDir: string) {
     this.#pagesDir = pagesDir;
@@ -32,6 +33,7 @@ export class TemplateCache {
 
   clear(): void {
     this.#compiled.clear();
+    this.#partials.clear();
   }
 
   get(file: string, async: boolean): Render {
@@ -55,6 +57,15 @@ export class TemplateCache {
 
   /** The partial `name` from the nearest `_private/` folder upwards from `fromDir`; the error lists the paths tried. */
   resolvePartial(name: string, fromDir: string): string {
+    const key = `${fromDir}\0${name}`;
+    const known = this.#partials.get(key);
+    if (known) return known;
+    const found = this.#findPartial(name, fromDir);
+    this.#partials.set(key, found);
+    return found;
+  }
+
+  #findPartial(name: string, fromDir: string): string {
     const tried: string[] = [];
     for (let dir = fromDir; ; dir = dirname(dir)) {
       const candidate = join(dir, '_private', name);

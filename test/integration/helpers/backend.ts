@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import PocketBase from 'pocketbase';
+import PocketBase, { ClientResponseError } from 'pocketbase';
 import { MemoryMailer, startEmbeddedBackend } from '../../../src/embedded/index.js';
 import { registerSecret } from '../../support/output-capture.js';
 
@@ -59,4 +59,15 @@ export function client(url: string): PocketBase {
   const pb = new PocketBase(url);
   pb.autoCancellation(false);
   return pb;
+}
+
+/** The SDK error of a request that must fail (a resolved request fails the test). */
+export async function failure(promise: Promise<unknown>): Promise<ClientResponseError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ClientResponseError) return error;
+    throw error;
+  }
+  throw new Error('expected the request to fail');
 }

@@ -1,6 +1,5 @@
-import { ClientResponseError } from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, realPocketBase, startTestBackend, uniqueEmail, type TestBackend } from '../helpers/backend.js';
+import { client, realPocketBase, startTestBackend, uniqueEmail, type TestBackend, failure } from '../helpers/backend.js';
 
 let backend: TestBackend;
 beforeAll(async () => {
@@ -9,16 +8,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await backend.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<ClientResponseError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClientResponseError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
 
 async function signUp(email = uniqueEmail(), password = 'password-123') {
   const pb = client(backend.url);

@@ -1,8 +1,7 @@
-import { ClientResponseError } from 'pocketbase';
 import type PocketBase from 'pocketbase';
 import type { CollectionModel } from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, startTestBackend, uniqueEmail, type TestBackend } from '../helpers/backend.js';
+import { client, startTestBackend, uniqueEmail, type TestBackend, failure } from '../helpers/backend.js';
 
 let backend: TestBackend;
 let admin: PocketBase;
@@ -37,16 +36,6 @@ afterAll(async () => {
   for (const name of [notes, locked, open]) await admin.collections.delete(name).catch(() => undefined);
   await backend.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<ClientResponseError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClientResponseError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
 
 async function signedIn(): Promise<{ pb: PocketBase; id: string }> {
   const email = uniqueEmail();

@@ -8,6 +8,7 @@ const shared = { setupFiles: ['test/support/capture-stdio.ts'] };
 export default defineConfig({
   test: {
     globalSetup: ['test/support/secret-scan.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       { test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

@@ -109,12 +109,13 @@ export class PageEngine {
   }
 
   #include(ctx: PageContext, fromDir: string, name: string, locals: Record<string, unknown> = {}): string {
-    const file = this.templates.resolvePartial(name, fromDir);
-    const scope = Object.assign(Object.create(ctx) as PageContext, locals, {
-      include: (inner: string, extra?: Record<string, unknown>) => this.#include(ctx, dirname(file), inner, extra),
-    });
-    return this.templates.get(file, false)(scope) as string;
+    const { file, render } = this.templates.partial(name, fromDir);
+    // The partial sees the page context plus its own locals; this runs once per include, so keep it lean.
+    const scope = Object.assign(Object.create(ctx) as PageContext, locals);
+    scope.include = (inner: string, extra?: Record<string, unknown>) => this.#include(ctx, dirname(file), inner, extra);
+    return render(scope) as string;
   }
+
 }
 
 function readCookie(header: string, name: string): string | undefined {

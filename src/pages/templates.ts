@@ -25,7 +25,7 @@ export function rewriteScriptServer(source: string): string {
 export class TemplateCache {
   readonly #pagesDir: string;
   readonly #compiled = new Map<string, Render>();
-  readonly #partials = new Map<string, string>();
+  readonly #partials = new Map<string, { file: string; render: Render }>();
 
   constructor(pagesDir: string) {
     this.#pagesDir = pagesDir;
@@ -57,12 +57,19 @@ export class TemplateCache {
 
   /** The partial `name` from the nearest `_private/` folder upwards from `fromDir`; the error lists the paths tried. */
   resolvePartial(name: string, fromDir: string): string {
+    return this.partial(name, fromDir).file;
+  }
+
+  /** The partial's file and its compiled (synchronous) template, looked up once per folder and name. */
+  partial(name: string, fromDir: string): { file: string; render: Render } {
     const key = `${fromDir}\0${name}`;
-    const known = this.#partials.get(key);
-    if (known) return known;
-    const found = this.#findPartial(name, fromDir);
-    this.#partials.set(key, found);
-    return found;
+    let known = this.#partials.get(key);
+    if (!known) {
+      const file = this.#findPartial(name, fromDir);
+      known = { file, render: this.get(file, false) };
+      this.#partials.set(key, known);
+    }
+    return known;
   }
 
   #findPartial(name: string, fromDir: string): string {

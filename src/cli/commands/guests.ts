@@ -27,7 +27,8 @@ export const command: Command = {
       const value = arg.startsWith('--older-than=') ? arg.slice('--older-than='.length) : arg === '--older-than' ? rest[++i] : undefined;
       const parsed = value === undefined ? undefined : parseDuration(value);
       if (parsed === undefined) {
-        console.error(`pbpages guests: bad argument "${arg}".\n${usage}`);
+        const problem = value === undefined ? `unknown argument "${arg}"` : `"${value}" is not a duration (use 90d, 12h, 30m or 45s)`;
+        console.error(`pbpages guests: ${problem}.\n${usage}`);
         return 1;
       }
       seconds = parsed;

@@ -85,7 +85,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const query = new URLSearchParams(queryAt >= 0 ? raw.slice(queryAt + 1) : '');
     const pathname = safePath(rawPath);
     let status: number;
-    const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+    // Behind a TLS-terminating proxy (trusted only when trustProxy is on), its X-Forwarded-Proto says HTTPS.
+    const secure =
+      (req.socket as { encrypted?: boolean }).encrypted === true ||
+      (config.auth.anonymous.trustProxy && String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https');
     const readable = pathname !== undefined && (method === 'GET' || method === 'HEAD');
     const builtFile = readable && pathname.startsWith(builtPrefix) && built.size > 0 ? builtDir + pathname.slice(builtPrefix.length - 1) : undefined;
     const file = readable ? engine.routes.staticFiles.get(pathname) : undefined;

@@ -72,6 +72,18 @@ describe('pages over HTTP', () => {
     expect(cookies[1]).toMatch(/^b=2%203;/);
   });
 
+  it('marks cookies Secure behind an HTTPS proxy only when the proxy is trusted', async () => {
+    const viaProxy = { headers: { 'x-forwarded-proto': 'https' } };
+    expect((await get('/cookies', viaProxy)).headers.getSetCookie()[0]).not.toContain('Secure');
+    const trusting = await startApp({ root, config: resolveConfig({ port: 0, auth: { anonymous: { trustProxy: true } } }), log: () => {} });
+    try {
+      const cookies = (await fetch(`${trusting.url}/cookies`, viaProxy)).headers.getSetCookie();
+      expect(cookies.every((c) => c.includes('; Secure'))).toBe(true);
+    } finally {
+      await trusting.close();
+    }
+  });
+
   it('carries a redirect message to the next page exactly once, in a signed cookie', async () => {
     const go = await get('/go');
     expect(go.status).toBe(303);

@@ -18,6 +18,8 @@ export class CollectionStore {
   readonly #db: Db;
   readonly #byId = new Map<string, CollectionJson>();
   readonly #byName = new Map<string, CollectionJson>();
+  /** Token secrets by `collectionId/kind`: read on every authenticated request, so kept in memory. */
+  readonly #secrets = new Map<string, string>();
 
   constructor(db: Db) {
     this.#db = db;
@@ -74,15 +76,18 @@ export class CollectionStore {
     })();
     this.#byId.delete(c.id);
     this.#byName.delete(c.name.toLowerCase());
+    for (const key of [...this.#secrets.keys()]) if (key.startsWith(`${c.id}/`)) this.#secrets.delete(key);
   }
 
   /** The signing secret of one token kind of a collection, made on first use. */
   secret(collectionId: string, kind: string): string {
-    const row = this.#db.prepare('SELECT secret FROM _secrets WHERE collectionId = ? AND kind = ?').get(collectionId, kind) as { secret: string } | undefined;
-    if (row) return row.secret;
-    const secret = randomString(50);
-    this.#db.prepare('INSERT OR IGNORE INTO _secrets (collectionId, kind, secret) VALUES (?, ?, ?)').run(collectionId, kind, secret);
-    return this.secret(collectionId, kind);
+    const key = `${collectionId}/${kind}`;
+    const known = this.#secrets.get(key);
+    if (known) return known;
+    this.#db.prepare('INSERT OR IGNORE INTO _secrets (collectionId, kind, secret) VALUES (?, ?, ?)').run(collectionId, kind, randomString(50));
+    const { secret } = this.#db.prepare('SELECT secret FROM _secrets WHERE collectionId = ? AND kind = ?').get(collectionId, kind) as { secret: string };
+    this.#secrets.set(key, secret);
+    return secret;
   }
 
   #merge(existing: CollectionJson, input: CollectionJson): CollectionJson {

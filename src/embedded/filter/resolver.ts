@@ -89,7 +89,8 @@ export function createRecordResolver(options: RecordResolverOptions): Identifier
       current = target;
     }
     if (base.params.length > 0) {
-      // The base was a submitted value: inline it as a bound literal inside the subquery.
+      // The base was a submitted relation id, already checked to be [a-z0-9]+ (see targetField), so it
+      // can stand in the subquery as an SQL string literal: the resolver returns SQL without params.
       return { kind: 'column', sql: sql.replace('?', `'${String(base.params[0]).replace(/'/g, "''")}'`) };
     }
     return { kind: 'column', sql };

@@ -9,6 +9,7 @@ import { quote } from '../db.js';
 import type { CollectionJson, SqlValue } from '../filter/index.js';
 import { hashPassword } from '../auth/passwords.js';
 import { fromStorage, isMultiple } from '../schema/fields.js';
+import { expandRecords } from './expand.js';
 import { parseListParams } from './list-params.js';
 import { and, clientFilterWhere, ruleAllowsValues, ruleWhere } from './rules.js';
 import { serializeRecord } from './serialize.js';
@@ -19,8 +20,10 @@ export function listRecords(ctx: RequestContext, collection: CollectionJson): un
   const where = and(ruleWhere(ctx, collection, collection.listRule), clientFilterWhere(ctx, collection, ctx.url.searchParams.get('filter')));
   const rows = ctx.backend.rows.list(collection.name, where, params.orderBy, params.perPage, (params.page - 1) * params.perPage);
   const total = params.skipTotal ? -1 : ctx.backend.rows.count(collection.name, where);
+  const items = rows.map((row) => serializeRecord(collection, row, ctx));
+  expandRecords(ctx, collection, items);
   return {
-    items: rows.map((row) => serializeRecord(collection, row, ctx)),
+    items,
     page: params.page,
     perPage: params.perPage,
     totalItems: total,
@@ -35,7 +38,9 @@ function findAllowed(ctx: RequestContext, collection: CollectionJson, id: string
 }
 
 export function viewRecord(ctx: RequestContext, collection: CollectionJson, id: string): unknown {
-  return serializeRecord(collection, findAllowed(ctx, collection, id, collection.viewRule), ctx);
+  const record = serializeRecord(collection, findAllowed(ctx, collection, id, collection.viewRule), ctx);
+  expandRecords(ctx, collection, [record]);
+  return record;
 }
 
 export async function createRecord(ctx: RequestContext, collection: CollectionJson): Promise<unknown> {

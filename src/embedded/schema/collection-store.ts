@@ -49,6 +49,8 @@ export class CollectionStore {
     const merged = existing ? this.#merge(existing, input) : withDefaults(input);
     this.#validate(merged, existing, failure);
     this.#db.transaction(() => this.#write(merged, existing))();
+    // PocketBase signs auth tokens with a new secret when the authRule changes: old sessions end.
+    if (existing && existing.type === 'auth' && (existing.authRule ?? '') !== (merged.authRule ?? '')) this.#forgetSecret(merged.id, 'authToken');
     return merged;
   }
 
@@ -88,6 +90,11 @@ export class CollectionStore {
     const { secret } = this.#db.prepare('SELECT secret FROM _secrets WHERE collectionId = ? AND kind = ?').get(collectionId, kind) as { secret: string };
     this.#secrets.set(key, secret);
     return secret;
+  }
+
+  #forgetSecret(collectionId: string, kind: string): void {
+    this.#db.prepare('DELETE FROM _secrets WHERE collectionId = ? AND kind = ?').run(collectionId, kind);
+    this.#secrets.delete(`${collectionId}/${kind}`);
   }
 
   #merge(existing: CollectionJson, input: CollectionJson): CollectionJson {

@@ -142,6 +142,32 @@ describe('lists', () => {
   });
 });
 
+describe('expand', () => {
+  it('includes related records the requester may view, and leaves out the rest', async () => {
+    const alice = await signedIn();
+    const note = await alice.pb.collection(notes).create({ title: 'with owner', owner: alice.id });
+    const own = await alice.pb.collection(notes).getOne(note.id, { expand: 'owner' });
+    expect(own.expand?.owner).toMatchObject({ id: alice.id, collectionName: 'users' });
+    const listed = await alice.pb.collection(notes).getList(1, 10, { expand: 'owner' });
+    expect(listed.items[0]!.expand?.owner.id).toBe(alice.id);
+    const viaOpen = await client(backend.url).collection(open).getList(1, 1, { expand: 'nope' });
+    expect(viaOpen.items[0]!.expand).toBeUndefined();
+    // A superuser passes every viewRule.
+    expect((await admin.collection(notes).getOne(note.id, { expand: 'owner' })).expand?.owner.id).toBe(alice.id);
+    // Bob may list open items but not view Alice's user record: the expand is left out, the list still works.
+    const bob = await signedIn();
+    const pointers = `pointers_${suffix}`;
+    await admin.collections.create({ name: pointers, type: 'base', listRule: '', fields: [{ name: 'who', type: 'relation', collectionId: '_pb_users_auth_', maxSelect: 1 }] } as never);
+    await admin.collection(pointers).create({ who: alice.id });
+    const seenByBob = await bob.pb.collection(pointers).getFullList({ expand: 'who' });
+    expect(seenByBob).toHaveLength(1);
+    expect(seenByBob[0]!.expand).toBeUndefined();
+    const seenByAlice = await alice.pb.collection(pointers).getFullList({ expand: 'who' });
+    expect(seenByAlice[0]!.expand?.who.id).toBe(alice.id);
+    await admin.collections.delete(pointers);
+  });
+});
+
 describe('collections API', () => {
   it('imports collections (204) and serves their schema; only superusers may', async () => {
     const name = `imported_${suffix}`;
@@ -156,6 +182,20 @@ describe('collections API', () => {
     expect(empty.response.data.collections.code).toBe('validation_required');
     await admin.collections.delete(name);
     expect((await failure(admin.collections.getOne(name))).status).toBe(404);
+  });
+
+  it('ends existing sessions of an auth collection when its authRule changes', async () => {
+    const name = `members_${suffix}`;
+    await admin.collections.create({ name, type: 'auth', createRule: '', fields: [] } as never);
+    const pb = client(backend.url);
+    const email = uniqueEmail('member');
+    await pb.collection(name).create({ email, password: 'password-123', passwordConfirm: 'password-123' });
+    await pb.collection(name).authWithPassword(email, 'password-123');
+    await pb.collection(name).authRefresh();
+    await admin.collections.update(name, { authRule: 'verified = false' });
+    expect((await failure(pb.collection(name).authRefresh())).status).toBe(401);
+    await pb.collection(name).authWithPassword(email, 'password-123');
+    await admin.collections.delete(name);
   });
 
   it('adds a field to users through an update, and deletes records with 204', async () => {

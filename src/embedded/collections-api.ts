@@ -7,6 +7,7 @@
 import { ApiError } from './api-error.js';
 import type { RequestContext } from './context.js';
 import { quote } from './db.js';
+import { withoutSecrets } from './auth/oauth2-providers.js';
 import type { CollectionJson } from './filter/index.js';
 
 export function requireSuperuser(ctx: RequestContext): void {
@@ -25,7 +26,7 @@ export function listCollections(ctx: RequestContext): unknown {
   const page = Math.max(1, Number(ctx.url.searchParams.get('page')) || 1);
   const perPage = Math.min(1000, Math.max(1, Number(ctx.url.searchParams.get('perPage')) || 30));
   return {
-    items: all.slice((page - 1) * perPage, page * perPage),
+    items: all.slice((page - 1) * perPage, page * perPage).map(withoutSecrets),
     page,
     perPage,
     totalItems: all.length,
@@ -33,21 +34,21 @@ export function listCollections(ctx: RequestContext): unknown {
   };
 }
 
-export const viewCollection = (ctx: RequestContext, idOrName: string): unknown => found(ctx, idOrName);
+export const viewCollection = (ctx: RequestContext, idOrName: string): unknown => withoutSecrets(found(ctx, idOrName));
 
 export function createCollection(ctx: RequestContext): unknown {
   const input = ctx.body as unknown as CollectionJson;
   if (input.id && ctx.backend.collections.get(String(input.id))) throw new ApiError(400, 'Failed to create collection.', { id: { code: 'validation_not_unique', message: 'Value must be unique.' } });
   const saved = ctx.backend.collections.save({ ...input, fields: input.fields ?? [] }, 'Failed to create collection.');
   ctx.backend.rows.reset();
-  return saved;
+  return withoutSecrets(saved);
 }
 
 export function updateCollection(ctx: RequestContext, idOrName: string): unknown {
   const existing = found(ctx, idOrName);
   const saved = ctx.backend.collections.save({ ...(ctx.body as unknown as CollectionJson), id: existing.id }, 'Failed to update collection.');
   ctx.backend.rows.reset();
-  return saved;
+  return withoutSecrets(saved);
 }
 
 export function deleteCollection(ctx: RequestContext, idOrName: string): void {

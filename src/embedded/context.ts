@@ -9,6 +9,7 @@ import type { Body } from './http-body.js';
 import type { Mailer } from './mailer.js';
 import type { Rows } from './records/rows.js';
 import type { CollectionStore } from './schema/collection-store.js';
+import type { SettingsStore } from './settings.js';
 
 export type Row = Record<string, unknown> & { id: string };
 
@@ -17,7 +18,10 @@ export interface Backend {
   collections: CollectionStore;
   rows: Rows;
   mailer: Mailer;
+  settings: SettingsStore;
   log: (line: string) => void;
+  /** Set while a request holds a write transaction across awaits (batch, OAuth2); others wait for it. */
+  exclusive?: Promise<void> | undefined;
 }
 
 export interface RequestAuth {

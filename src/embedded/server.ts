@@ -8,6 +8,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './api-error.js';
 import { authMethods, authRefresh, authWithPassword, confirmPasswordReset, confirmVerification, impersonate, requestPasswordReset, requestVerification } from './auth/handlers.js';
 import { authFromHeader } from './auth/tokens.js';
+import { authWithOAuth2 } from './auth/auth-with-oauth2.js';
+import { runBatch } from './batch.js';
+import { passGate } from './exclusive.js';
 import { createCollection, deleteCollection, importCollections, listCollections, requireSuperuser, truncateCollection, updateCollection, viewCollection } from './collections-api.js';
 import type { Backend, RequestContext } from './context.js';
 import { parseBody, readRaw } from './http-body.js';
@@ -29,6 +32,11 @@ function collectionFor(ctx: RequestContext, idOrName: string, write: boolean, au
 async function route(ctx: RequestContext, parts: string[]): Promise<Result> {
   const m = ctx.method;
   if (parts.length === 1 && parts[0] === 'health' && (m === 'GET' || m === 'HEAD')) return ok({ message: 'API is healthy.', code: 200, data: {} });
+  if (parts.length === 1 && parts[0] === 'batch' && m === 'POST') return ok(await runBatch(ctx, route));
+  if (parts.length === 1 && parts[0] === 'settings' && (m === 'GET' || m === 'PATCH')) {
+    requireSuperuser(ctx);
+    return ok(m === 'GET' ? ctx.backend.settings.get() : ctx.backend.settings.patch(ctx.body));
+  }
   if (parts[0] !== 'collections') throw new ApiError(404);
   const [, name, action, id, extra] = parts;
   if (!name) {
@@ -67,6 +75,7 @@ async function route(ctx: RequestContext, parts: string[]): Promise<Result> {
     'GET auth-methods': (c) => ok(authMethods(c)),
     'POST auth-with-password': async (c) => ok(await authWithPassword(ctx, c)),
     'POST auth-refresh': (c) => ok(authRefresh(ctx, c)),
+    'POST auth-with-oauth2': async (c) => ok(await authWithOAuth2(ctx, c)),
     'POST request-verification': async (c) => (await requestVerification(ctx, c), noContent),
     'POST confirm-verification': (c) => (confirmVerification(ctx, c), noContent),
     'POST request-password-reset': async (c) => (await requestPasswordReset(ctx, c), noContent),
@@ -109,6 +118,7 @@ export function createHandler(backend: Backend, bodyLimit: number): (req: Incomi
         }
         const parts = pathname.split('/').filter(Boolean);
         if (parts[0] !== 'api') throw new ApiError(404);
+        await passGate(backend);
         const auth = authFromHeader(backend, typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
         const ctx: RequestContext = {
           backend,

@@ -10,6 +10,7 @@ import type { CollectionJson } from '../filter/index.js';
 import { newTokenKey } from '../ids.js';
 import { ruleWhere } from '../records/rules.js';
 import { serializeRecord } from '../records/serialize.js';
+import { oauth2Options, oidcNames, providerInfo } from './oauth2-providers.js';
 import { checkPassword, hashPassword } from './passwords.js';
 import { issueToken, verifyToken, type TokenKind } from './tokens.js';
 
@@ -26,7 +27,7 @@ function requireLength(errors: Record<string, FieldError>, body: Record<string, 
   else if (text.length < min || text.length > max) errors[key] = fieldError('validation_length_out_of_range', `The length must be between ${min} and ${max}.`, { min, max });
 }
 
-function authRuleAllows(ctx: RequestContext, collection: CollectionJson, record: Row): boolean {
+export function authRuleAllows(ctx: RequestContext, collection: CollectionJson, record: Row): boolean {
   const rule = collection.authRule;
   if (rule === null) return false;
   if (rule === '' || rule === undefined) return true;
@@ -37,12 +38,14 @@ function authRuleAllows(ctx: RequestContext, collection: CollectionJson, record:
 
 export function authMethods(collection: CollectionJson): unknown {
   const password = (collection.passwordAuth as { enabled?: boolean; identityFields?: string[] } | undefined) ?? {};
+  const oauth2 = oauth2Options(collection);
+  const providers = oauth2.enabled ? oauth2.providers.filter((p) => oidcNames.includes(p.name)).map(providerInfo) : [];
   return {
     password: { identityFields: password.identityFields ?? ['email'], enabled: password.enabled !== false },
-    oauth2: { providers: [], enabled: false },
+    oauth2: { providers, enabled: oauth2.enabled },
     mfa: { enabled: false, duration: 0 },
     otp: { enabled: false, duration: 0 },
-    authProviders: [],
+    authProviders: providers,
     usernamePassword: false,
     emailPassword: password.enabled !== false,
   };

@@ -109,6 +109,8 @@ export function deleteRecord(ctx: RequestContext, collection: CollectionJson, id
         }
       }
     }
+    // An auth record's OAuth2 identities go with it, as PocketBase deletes them on record delete.
+    if (collection.type === 'auth') db.prepare('DELETE FROM "_externalAuths" WHERE collectionRef = ? AND recordRef = ?').run(collection.id, id);
     ctx.backend.rows.delete(collection.name, id);
   })();
 }

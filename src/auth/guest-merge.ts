@@ -10,6 +10,9 @@
  * the guest cannot write as. Batch requests are off in a fresh PocketBase, so
  * the first merge turns them on (and raises `maxRequests` when a guest owns
  * more records than one batch may hold), and says so in the log.
+ *
+ * With nothing configured (no `merge` entry, no hook) the guest is not deleted:
+ * its data would be cascade-deleted or orphaned. It stays until pruned.
  */
 import type PocketBase from 'pocketbase';
 import type { BatchService, RecordModel } from 'pocketbase';
@@ -73,6 +76,7 @@ export async function mergeGuest(deps: AuthDeps, input: MergeInput): Promise<voi
   if (!superuser) {
     throw new AuthError('superuser_required', 500, 'Merging guests needs superuser credentials: set PB_SUPERUSER_EMAIL and PB_SUPERUSER_PASSWORD.');
   }
+  const configured = Object.keys(deps.auth.anonymous.merge).length > 0 || deps.auth.anonymous.onMerge !== undefined;
   try {
     await superuser.run(async (pb) => {
       const { batch, count } = countingBatch(pb.createBatch());
@@ -82,7 +86,10 @@ export async function mergeGuest(deps: AuthDeps, input: MergeInput): Promise<voi
       }
       input.extra?.(batch);
       await deps.auth.anonymous.onMerge?.({ guest, account, batch });
-      batch.collection(guest.collectionName).delete(guest.id);
+      // Nothing configured to move: deleting the guest would delete (cascade) or orphan its data, so it
+      // stays for the prune instead; only the extra requests (an identity link) are made.
+      if (configured) batch.collection(guest.collectionName).delete(guest.id);
+      if (count() === 0) return;
       await ensureBatch(pb, count(), deps.log);
       await batch.send();
     });
@@ -91,6 +98,10 @@ export async function mergeGuest(deps: AuthDeps, input: MergeInput): Promise<voi
     if (mapped instanceof AuthError && (mapped.code === 'backend_unavailable' || mapped.code === 'superuser_required')) throw mapped;
     deps.log(`auth: merging guest ${guest.id} into ${account.id} failed; nothing was changed`);
     throw new AuthError('merge_failed', 409, 'Your guest data could not be moved to that account, so nothing was changed: you are still signed in as the guest.', { cause: error });
+  }
+  if (!configured) {
+    deps.log(`auth: guest ${guest.id} left in place (nothing configured under auth.anonymous.merge)`);
+    return;
   }
   deps.verifier.cache.deleteRecord(guest.id);
   deps.log(`auth: guest ${guest.id} merged into ${account.id}`);

@@ -149,7 +149,7 @@ const openMaps = new Set(['auth.anonymous.merge']);
 function merge<T>(base: T, override: unknown, path: string): T {
   if (override === undefined) return base;
   if (openMaps.has(path)) {
-    if (!isPlainObject(override) || Object.values(override).some((v) => typeof v !== 'string' || !/^\w+$/.test(v))) {
+    if (!isPlainObject(override) || Object.entries(override).some(([k, v]) => !/^\w+$/.test(k) || typeof v !== 'string' || !/^\w+$/.test(v))) {
       throw new TypeError(`pbpages config: "${path}" must map collection names to relation field names.`);
     }
     return { ...override } as T;

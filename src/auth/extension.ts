@@ -128,7 +128,7 @@ export function createAuthExtension(options: AuthExtensionOptions): PageExtensio
         linkWithPassword: (email, password) => linkWithPassword(deps, session, email, password),
         signOut: (opts) => signOut(deps, session, opts),
         oauth2Providers: (collection) => oauth2Providers(deps, collection),
-        startOAuth2: (provider, opts) => startOAuth2(deps, ctx, provider, opts),
+        startOAuth2: (provider, opts) => startOAuth2(deps, ctx, session, provider, opts),
       };
       Object.assign(ctx, functions);
     },

@@ -32,13 +32,13 @@ import { isResponseError } from '../pocketbase/response-error.js';
 
 type Exchange = RecordAuthResponse<RecordModel>;
 
-function readFlow(ctx: ExtensionContext): OAuth2Flow {
+function readFlow(ctx: ExtensionContext, session: RequestSession): OAuth2Flow {
   const flow = decodeFlow(ctx.request.cookies()[flowCookieName]);
   if (flow === 'expired' || flow === undefined) {
     throw new AuthError('oauth2_flow_expired', 400, 'That sign-in took too long or was not started here; please try again.');
   }
   const query = new URL(ctx.request.url, 'http://callback.local').searchParams;
-  if (query.get('state') !== flow.state) throw new AuthError('oauth2_state_mismatch', 400, 'That sign-in could not be verified; please try again.');
+  if (query.get('state') !== flow.state || flow.sessionRecord !== (session.record?.id ?? '')) throw new AuthError('oauth2_state_mismatch', 400, 'That sign-in could not be verified; please try again.');
   if (query.get('error')) throw new AuthError('oauth2_denied', 403, 'Sign-in was cancelled at the provider.');
   if (!query.get('code')) throw new AuthError('oauth2_failed', 502, 'The provider did not complete the sign-in; please try again.');
   return flow;
@@ -118,7 +118,7 @@ async function upgradeGuest(deps: AuthDeps, guest: RecordModel, linked: Exchange
 
 /** Runs the callback; resolves with where to send the browser. */
 export async function finishOAuth2(deps: AuthDeps, ctx: ExtensionContext, session: RequestSession): Promise<string> {
-  const flow = readFlow(ctx);
+  const flow = readFlow(ctx, session);
   const before = session.record;
   const guest = isGuestRecord(before, deps.auth.anonymous) && before?.collectionName === flow.collection ? before : undefined;
   const result = await exchange(deps, ctx, session, flow);

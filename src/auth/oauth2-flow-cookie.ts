@@ -8,7 +8,9 @@
  * Threat model: the signature stops a visitor (or a site that can set cookies
  * for us) from choosing the verifier, the redirect or the expiry; the `state`
  * compared at the callback stops login CSRF (RFC 6749 §10.12: an attacker's
- * code completed in the victim's browser). Lax is needed: the provider brings
+ * code completed in the victim's browser); binding the flow to the record
+ * signed in when it started stops a flow cookie planted in another session
+ * from linking an attacker's identity to the victim's account. Lax is needed: the provider brings
  * the browser back with a cross-site top-level GET. The verifier is not secret
  * from the visitor it belongs to (PKCE protects the code in transit). The key
  * is per process unless PBPAGES_SECRET is set (then flows survive restarts and
@@ -27,6 +29,8 @@ export interface OAuth2Flow {
   redirect: string;
   /** Same-site path to go to when it fails (with `?auth_error=<code>` and a message). */
   errorRedirect: string;
+  /** The record signed in when the flow started ('' for none): the callback must see the same one. */
+  sessionRecord: string;
   /** Unix seconds. */
   expires: number;
 }

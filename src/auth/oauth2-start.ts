@@ -62,7 +62,7 @@ export function callbackUrl(ctx: ExtensionContext, path: string): string {
  * @example
  * await startOAuth2('google', { redirect: '/notes' }); // the response is now a redirect to Google
  */
-export async function startOAuth2(deps: AuthDeps, ctx: ExtensionContext, provider: string, options: StartOAuth2Options = {}): Promise<{ url: string }> {
+export async function startOAuth2(deps: AuthDeps, ctx: ExtensionContext, session: { record?: { id: string } | undefined }, provider: string, options: StartOAuth2Options = {}): Promise<{ url: string }> {
   const redirect = options.redirect ?? '/';
   const errorRedirect = options.errorRedirect ?? redirect;
   if (!isSitePath(redirect) || !isSitePath(errorRedirect)) {
@@ -74,6 +74,7 @@ export async function startOAuth2(deps: AuthDeps, ctx: ExtensionContext, provide
   const { callbackPath, flowSeconds } = deps.auth.oauth2;
   const cookie = encodeFlow({
     provider, collection, state: info.state, codeVerifier: info.codeVerifier, redirect, errorRedirect,
+    sessionRecord: session.record?.id ?? '',
     expires: Math.floor(Date.now() / 1000) + flowSeconds,
   });
   ctx.response.cookie(flowCookieName, cookie, { httpOnly: true, sameSite: 'lax', secure: ctx.request.secure, path: callbackPath, maxAge: flowSeconds });

@@ -170,6 +170,18 @@ describe('OAuth2 failures leave the guest as it was', () => {
     await expectStillGuest(visitor, id);
   });
 
+  it('refuses a flow finished in another session than the one that started it (a planted flow cookie)', async () => {
+    const visitor = new Visitor(app.url);
+    provider.identity({ sub: unique('sub'), email: `${unique('planted')}@pbpages.test` });
+    const start = await visitor.send('POST', '/auth/oauth2', { provider: 'oidc', from: '/account' });
+    await visitor.go('POST', '/', { mode: 'anonymous' });
+    await visitor.go('POST', '/notes', { action: 'add', text: 'kept' });
+    const { id } = await visitor.account();
+    const { url } = await visitor.go('GET', start.headers.get('location')!);
+    expect(url.searchParams.get('auth_error')).toBe('oauth2_state_mismatch');
+    await expectStillGuest(visitor, id);
+  });
+
   it('refuses a callback without a started flow (oauth2_flow_expired)', async () => {
     const { visitor, id } = await guestWithNote('kept');
     const { url, html } = await visitor.go('GET', '/auth/oauth2/callback?code=x&state=y');

@@ -57,7 +57,8 @@ function countingBatch(real: BatchService): { batch: MergeBatch & { send: BatchS
   return { batch, count: () => requests };
 }
 
-async function ensureBatch(pb: PocketBase, requests: number, log: (line: string) => void): Promise<void> {
+/** Turns PocketBase batch requests on (off in a fresh install) and makes room for `requests` of them. */
+export async function ensureBatch(pb: PocketBase, requests: number, log: (line: string) => void): Promise<void> {
   const settings = (await pb.settings.getAll()) as { batch?: { enabled?: boolean; maxRequests?: number } };
   const batch = settings.batch ?? {};
   const maxRequests = batch.maxRequests ?? 0;

@@ -22,7 +22,7 @@ import { AuthError } from './auth-error.js';
 import type { AuthDeps } from './auth-deps.js';
 import { toAuthError } from './error-mapping.js';
 import { isGuestRecord } from './guest-identity.js';
-import { mergeGuest } from './guest-merge.js';
+import { ensureBatch, mergeGuest } from './guest-merge.js';
 import { decodeFlow, flowCookieName, type OAuth2Flow } from './oauth2-flow-cookie.js';
 import { callbackUrl } from './oauth2-start.js';
 import type { RequestSession } from './request-session.js';
@@ -88,20 +88,30 @@ async function upgradeGuest(deps: AuthDeps, guest: RecordModel, linked: Exchange
       guest,
       account: owner,
       extra(batch) {
-        // The identity follows the data to the account (its verified email is the account's), unless the
-        // account already has one of this provider: then it goes with the guest.
-        if (guestLink && !ownerHasProvider) batch.collection('_externalAuths').update(guestLink.id, { recordRef: owner.id });
-        // As PocketBase does on an OAuth2 sign-in to an unverified account: a squatter's password stops working.
+        // As PocketBase does on an OAuth2 sign-in to an unverified account: a squatter's password stops
+        // working, and verifying unlinks its other identities — so this comes before the link moves.
         if (!owner.verified) {
           const password = `${crypto.randomUUID()}${crypto.randomUUID()}`.slice(0, 64);
           batch.collection(owner.collectionName).update(owner.id, { password, passwordConfirm: password, verified: true });
         }
+        // The identity follows the data to the account (its verified email is the account's), unless the
+        // account already has one of this provider: then it goes with the guest.
+        if (guestLink && (!ownerHasProvider || !owner.verified)) batch.collection('_externalAuths').update(guestLink.id, { recordRef: owner.id });
       },
     });
     return impersonate(deps, owner);
   }
   try {
-    await superuser.run((pb) => pb.collection(guest.collectionName).update(guest.id, { anonymous: false, ...(email ? { email, verified: true } : {}) }));
+    await superuser.run(async (pb) => {
+      if (!email) return void (await pb.collection(guest.collectionName).update(guest.id, { anonymous: false }));
+      // Verifying a record unlinks all its identities (PocketBase's pre-hijacking rule, see
+      // core/external_auth_model.go); this one was just proven, so it is linked again in the same batch.
+      const batch = pb.createBatch();
+      batch.collection(guest.collectionName).update(guest.id, { anonymous: false, email, verified: true });
+      batch.collection('_externalAuths').create({ collectionRef: guest.collectionId, recordRef: guest.id, provider, providerId: String(linked.meta?.id ?? '') });
+      await ensureBatch(pb, 2, deps.log);
+      await batch.send();
+    });
   } catch (error) {
     throw toAuthError(error);
   }

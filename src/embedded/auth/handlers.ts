@@ -10,6 +10,7 @@ import type { CollectionJson } from '../filter/index.js';
 import { newTokenKey } from '../ids.js';
 import { ruleWhere } from '../records/rules.js';
 import { serializeRecord } from '../records/serialize.js';
+import { unlinkOnVerifiedUpgrade } from '../records/verified-upgrade.js';
 import { oauth2Options, oidcNames, providerInfo } from './oauth2-providers.js';
 import { checkPassword, hashPassword } from './passwords.js';
 import { issueToken, verifyToken, type TokenKind } from './tokens.js';
@@ -142,7 +143,11 @@ function tokenOrFail(ctx: RequestContext, collection: CollectionJson, kind: Toke
 
 export function confirmVerification(ctx: RequestContext, collection: CollectionJson): void {
   const { record } = tokenOrFail(ctx, collection, 'verificationToken');
-  ctx.backend.rows.update(collection.name, record.id, { verified: 1 });
+  const changes: Record<string, string | number> = { verified: 1 };
+  ctx.backend.db.transaction(() => {
+    unlinkOnVerifiedUpgrade(ctx.backend, collection, record, changes);
+    ctx.backend.rows.update(collection.name, record.id, changes);
+  })();
 }
 
 export async function confirmPasswordReset(ctx: RequestContext, collection: CollectionJson): Promise<void> {
@@ -153,5 +158,9 @@ export async function confirmPasswordReset(ctx: RequestContext, collection: Coll
   if (Object.keys(errors).length > 0) throw new ValidationError(validationFailed, errors);
   const { record } = tokenOrFail(ctx, collection, 'passwordResetToken');
   const password = await hashPassword(String(ctx.body.password));
-  ctx.backend.rows.update(collection.name, record.id, { password, tokenKey: newTokenKey(), verified: 1 });
+  const changes: Record<string, string | number> = { password, tokenKey: newTokenKey(), verified: 1 };
+  ctx.backend.db.transaction(() => {
+    unlinkOnVerifiedUpgrade(ctx.backend, collection, record, changes);
+    ctx.backend.rows.update(collection.name, record.id, changes);
+  })();
 }

@@ -13,6 +13,7 @@ import { expandRecords } from './expand.js';
 import { parseListParams } from './list-params.js';
 import { and, clientFilterWhere, ruleAllowsValues, ruleWhere } from './rules.js';
 import { serializeRecord } from './serialize.js';
+import { unlinkOnVerifiedUpgrade } from './verified-upgrade.js';
 import { authFormErrors, changedRow, loadValues, newRow, uniqueViolation, validateRecord } from './write.js';
 
 export function listRecords(ctx: RequestContext, collection: CollectionJson): unknown {
@@ -78,7 +79,10 @@ export async function updateRecord(ctx: RequestContext, collection: CollectionJs
   validateRecord(ctx, collection, { ...(current as Record<string, SqlValue>), ...values }, ctx.body.password, true);
   const changes = await changedRow(collection, current, values, ctx.body);
   try {
-    ctx.backend.rows.update(collection.name, id, changes);
+    ctx.backend.db.transaction(() => {
+      unlinkOnVerifiedUpgrade(ctx.backend, collection, current, changes);
+      ctx.backend.rows.update(collection.name, id, changes);
+    })();
   } catch (error) {
     throw uniqueViolation(error, collection, true) ?? error;
   }

@@ -86,7 +86,8 @@ describe('OAuth2 sign-in and guest upgrade', () => {
     const { visitor, id } = await guestWithNote('guest note');
     const cookieBefore = visitor.cookies.get('pb_auth')!.value;
     const email = `${unique('upgrade')}@pbpages.test`;
-    provider.identity({ sub: unique('sub'), email });
+    const subject = unique('sub');
+    provider.identity({ sub: subject, email });
     await continueWithProvider(visitor);
     const after = await visitor.account();
     expect(after.id).toBe(id);
@@ -95,6 +96,12 @@ describe('OAuth2 sign-in and guest upgrade', () => {
     const record = await admin.collection('users').getOne(id);
     expect(record).toMatchObject({ email, verified: true, anonymous: false });
     expect((await notesOf(id)).map((n) => n.text)).toEqual(['guest note']);
+    // The identity stays linked to the record (verifying it unlinks identities; pbpages links it again).
+    const links = await admin.collection('_externalAuths').getFullList({ filter: admin.filter('recordRef = {:id}', { id }) });
+    expect(links.map((l) => [l.provider, l.providerId])).toEqual([['oidc', subject]]);
+    const later = new Visitor(app.url);
+    await continueWithProvider(later, '/');
+    expect((await later.account()).id).toBe(id);
   });
 
   it('merges a guest into the account that already has the identity: its note moves, the guest is deleted', async () => {

@@ -98,6 +98,22 @@ describe('OAuth2 with an OpenID Connect provider', () => {
     expect(links.map((l) => [l.provider, l.recordRef])).toEqual([['oidc', created.id]]);
   });
 
+  it('unlinks every identity of a record when it becomes verified', async () => {
+    const email = uniqueEmail('verify');
+    const pb = client(backend.url);
+    const created = await pb.collection('users').create({ email, password: 'password-123', passwordConfirm: 'password-123' });
+    await pb.collection('users').authWithPassword(email, 'password-123');
+    provider.identity({ sub: newSubject(), email: uniqueEmail('linked') });
+    await signInWithProvider(pb);
+    const admin = await backend.admin();
+    const links = () => admin.collection('_externalAuths').getFullList({ filter: admin.filter('recordRef = {:id}', { id: created.id }) });
+    expect(await links()).toHaveLength(1);
+    await admin.collection('users').update(created.id, { verified: true });
+    expect(await links()).toHaveLength(0);
+    // And the sessions made while it was linked end (the token key is renewed).
+    expect((await failure(pb.collection('users').authRefresh())).status).toBe(401);
+  });
+
   it('signs in the record already linked to the identity, not the one the request is authenticated as', async () => {
     const subject = newSubject();
     provider.identity({ sub: subject, email: uniqueEmail('owner') });

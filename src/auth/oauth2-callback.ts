@@ -21,7 +21,7 @@ import type { RecordAuthResponse, RecordModel } from 'pocketbase';
 import { AuthError } from './auth-error.js';
 import type { AuthDeps } from './auth-deps.js';
 import { toAuthError } from './error-mapping.js';
-import { isGuestRecord } from './guest-identity.js';
+import { isGuestRecord, newGuestPassword } from './guest-identity.js';
 import { ensureBatch, mergeGuest } from './guest-merge.js';
 import { decodeFlow, flowCookieName, type OAuth2Flow } from './oauth2-flow-cookie.js';
 import { callbackUrl } from './oauth2-start.js';
@@ -64,7 +64,11 @@ function needSuperuser(deps: AuthDeps) {
   return deps.superuser;
 }
 
-/** A session for an account we hold no token of (merge by email): a superuser-issued token of the collection's auth duration. */
+/**
+ * A session for an account we hold no token of (merge by email): a superuser-issued token of the
+ * collection's auth duration. PocketBase does not refresh such tokens, so that session ends when it
+ * expires and the visitor signs in again (the identity is linked by then).
+ */
 async function impersonate(deps: AuthDeps, account: RecordModel): Promise<Exchange> {
   const client = await needSuperuser(deps).run((pb) => pb.collection(account.collectionName).impersonate(account.id, 0));
   return { token: client.authStore.token, record: client.authStore.record as RecordModel };
@@ -101,13 +105,25 @@ async function upgradeGuest(deps: AuthDeps, guest: RecordModel, linked: Exchange
     });
     return impersonate(deps, owner);
   }
+  if (!email) {
+    // Only the flag changes: the token key stays, so the exchange's session is refreshed as is.
+    try {
+      await superuser.run((pb) => pb.collection(guest.collectionName).update(guest.id, { anonymous: false }));
+      deps.verifier.cache.deleteRecord(guest.id);
+      return await createVisitorClient(deps.pocketbaseUrl, linked.token, linked.record).collection(guest.collectionName).authRefresh();
+    } catch (error) {
+      throw toAuthError(error);
+    }
+  }
+  // A new email (and verifying) renews the record's token key, so the exchange's token dies. A new
+  // random password, as unknown as the guest's was, lets the record sign in again with a refreshable
+  // token. Verifying also unlinks all identities (PocketBase's pre-hijacking rule, see
+  // core/external_auth_model.go); this one was just proven, so it is linked again in the same batch.
+  const password = newGuestPassword();
   try {
     await superuser.run(async (pb) => {
-      if (!email) return void (await pb.collection(guest.collectionName).update(guest.id, { anonymous: false }));
-      // Verifying a record unlinks all its identities (PocketBase's pre-hijacking rule, see
-      // core/external_auth_model.go); this one was just proven, so it is linked again in the same batch.
       const batch = pb.createBatch();
-      batch.collection(guest.collectionName).update(guest.id, { anonymous: false, email, verified: true });
+      batch.collection(guest.collectionName).update(guest.id, { anonymous: false, email, verified: true, password, passwordConfirm: password });
       batch.collection('_externalAuths').create({ collectionRef: guest.collectionId, recordRef: guest.id, provider, providerId: String(linked.meta?.id ?? '') });
       await ensureBatch(pb, 2, deps.log);
       await batch.send();
@@ -116,13 +132,12 @@ async function upgradeGuest(deps: AuthDeps, guest: RecordModel, linked: Exchange
     throw toAuthError(error);
   }
   deps.verifier.cache.deleteRecord(guest.id);
-  // An email change may rotate the record's token key; then the exchange's token is dead and a new one is issued.
   try {
-    const pb = createVisitorClient(deps.pocketbaseUrl, linked.token, linked.record);
-    return await pb.collection(guest.collectionName).authRefresh();
+    return await createVisitorClient(deps.pocketbaseUrl).collection(guest.collectionName).authWithPassword(email, password);
   } catch (error) {
-    if (!isResponseError(error) || error.status !== 401) throw toAuthError(error);
-    return impersonate(deps, { ...guest });
+    // Password sign-in switched off for the collection: a superuser-issued session instead.
+    if (!isResponseError(error) || error.status === 0) throw toAuthError(error);
+    return impersonate(deps, guest);
   }
 }
 

@@ -55,6 +55,12 @@ async function guestWithNote(text: string): Promise<{ visitor: Visitor; id: stri
 /** Clicks "Continue with Test ID" on a page: through the provider and back to the app. */
 const continueWithProvider = (visitor: Visitor, from = '/account') => visitor.go('POST', '/auth/oauth2', { provider: 'oidc', from });
 
+/** The claims of the session token in the visitor's `pb_auth` cookie. */
+function tokenClaims(visitor: Visitor): Record<string, unknown> {
+  const { token } = JSON.parse(decodeURIComponent(visitor.cookies.get('pb_auth')!.value)) as { token: string };
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+}
+
 const notesOf = (owner: string) => admin.collection('notes').getFullList({ filter: admin.filter('owner = {:owner}', { owner }) });
 const exists = (id: string) => admin.collection('users').getOne(id).then(() => true, () => false);
 
@@ -93,6 +99,7 @@ describe('OAuth2 sign-in and guest upgrade', () => {
     expect(after.id).toBe(id);
     expect(after.status).toBe(email);
     expect(visitor.cookies.get('pb_auth')!.value).not.toBe(cookieBefore);
+    expect(tokenClaims(visitor).refreshable).toBe(true);
     const record = await admin.collection('users').getOne(id);
     expect(record).toMatchObject({ email, verified: true, anonymous: false });
     expect((await notesOf(id)).map((n) => n.text)).toEqual(['guest note']);
@@ -134,6 +141,23 @@ describe('OAuth2 sign-in and guest upgrade', () => {
     expect((await later.account()).id).toBe(holder.id);
     // And the holder's password still works (the account was verified: no pre-hijacking reset).
     await new PocketBase(app.pocketbaseUrl).collection('users').authWithPassword(email, 'holder-pw-123');
+  });
+});
+
+describe('OAuth2 for a signed-in permanent account', () => {
+  beforeEach(enableProvider);
+
+  it('links a new identity to the account that is signed in', async () => {
+    const email = `${unique('linker')}@pbpages.test`;
+    const account = await admin.collection('users').create({ email, password: 'linker-pw-123', passwordConfirm: 'linker-pw-123', verified: true, anonymous: false });
+    const visitor = new Visitor(app.url);
+    await visitor.go('POST', '/sign-in', { email, password: 'linker-pw-123' });
+    provider.identity({ sub: unique('sub'), email: `${unique('other-address')}@pbpages.test` });
+    await continueWithProvider(visitor, '/sign-in');
+    expect((await visitor.account()).id).toBe(account.id);
+    const later = new Visitor(app.url);
+    await continueWithProvider(later, '/');
+    expect((await later.account()).id).toBe(account.id);
   });
 });
 

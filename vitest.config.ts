@@ -12,6 +12,8 @@ const shared = { setupFiles: ['test/support/capture-stdio.ts'] };
 const integration = { testTimeout: 30_000, hookTimeout: 60_000 };
 const e2e = { testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false };
 const sharedSuites = ['test/integration/sdk-contract/**/*.test.ts', 'test/integration/auth/**/*.test.ts', 'test/integration/reliability/**/*.test.ts'];
+// pb_hooks/ runs only inside the real server's JSVM.
+const realServerOnly = ['test/integration/real-pocketbase/**/*.test.ts'];
 
 const realServer = pocketbaseBinary();
 if (!realServer && process.env.CI) {
@@ -22,7 +24,7 @@ if (!realServer) {
 }
 
 const pocketbaseProjects: TestProjectInlineConfiguration[] = [
-  { test: { ...shared, ...integration, name: 'integration:pocketbase', include: sharedSuites, env: { PB_BACKEND: 'pocketbase', PB_BIN: realServer! } } },
+  { test: { ...shared, ...integration, name: 'integration:pocketbase', include: [...sharedSuites, ...realServerOnly], env: { PB_BACKEND: 'pocketbase', PB_BIN: realServer! } } },
   { test: { ...shared, ...e2e, name: 'e2e:pocketbase', include: ['test/e2e/**/*.test.ts'], env: { PB_BACKEND: 'pocketbase', PB_BIN: realServer! } } },
 ];
 
@@ -32,7 +34,7 @@ export default defineConfig({
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       { test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      { test: { ...shared, ...integration, name: 'integration', include: ['test/integration/**/*.test.ts'], env: { PB_BACKEND: 'embedded' } } },
+      { test: { ...shared, ...integration, name: 'integration', include: ['test/integration/**/*.test.ts'], exclude: realServerOnly, env: { PB_BACKEND: 'embedded' } } },
       { test: { ...shared, ...e2e, name: 'e2e', include: ['test/e2e/**/*.test.ts'], env: { PB_BACKEND: 'embedded' } } },
       ...(realServer ? pocketbaseProjects : []),
     ],

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { pocketbaseBinary } from './test/support/backend-kind.js';
 
@@ -20,7 +21,11 @@ if (!realServer && process.env.CI) {
   throw new Error('CI needs the real PocketBase server for the contract, auth, reliability and e2e suites: run `npm run pocketbase:install` first.');
 }
 if (!realServer) {
-  console.warn('\nNOTICE: the real PocketBase server is not installed, so the projects integration:pocketbase and e2e:pocketbase are SKIPPED.\n        Install it with `npm run pocketbase:install` (needs Python 3 with pip, or Go), or set PB_BIN.\n');
+  const count = (dir: string) => readdirSync(dir, { recursive: true }).filter((file) => String(file).endsWith('.test.ts')).length;
+  const files = ['sdk-contract', 'auth', 'reliability', 'real-pocketbase'].reduce((sum, dir) => sum + count(`test/integration/${dir}`), count('test/e2e'));
+  // The reporter repeats it beside the final count, where nobody can miss it.
+  process.env.PBPAGES_SKIPPED_NOTICE = `NOTICE: ${files} test files against the real PocketBase server were SKIPPED (it is not installed). Install it with \`npm run pocketbase:install\` (Python 3 with pip, or Go), or set PB_BIN.`;
+  console.warn(`\n${process.env.PBPAGES_SKIPPED_NOTICE}\n`);
 }
 
 const pocketbaseProjects: TestProjectInlineConfiguration[] = [

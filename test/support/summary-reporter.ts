@@ -19,6 +19,7 @@ export default class SummaryReporter implements Reporter {
       }
     }
     const skipped = counts.skipped > 0 ? `, ${counts.skipped} skipped` : '';
+    if (process.env.PBPAGES_SKIPPED_NOTICE) console.log(`\n${process.env.PBPAGES_SKIPPED_NOTICE}`);
     console.log(`\n${counts.passed} passed, ${counts.failed} failed${skipped}`);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * A guest keeps their notes through "Continue with …" in a real browser: the
- * starter app under `pbpages start`, Chromium, and a real local OpenID
- * Connect provider configured on the `users` collection.
+ * starter app under `pbpages start` (on the suite's backend), Chromium, and a
+ * real local OpenID Connect provider configured on the `users` collection.
  */
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,11 +13,7 @@ import { useBrowser } from './browser.js';
 import { startStarterApp, type RunningApp } from './starter-app.js';
 
 const browser = useBrowser();
-/** With PB_TEST_URL (and its superuser) the app runs against that real PocketBase instead of the embedded one. */
-const real = process.env.PB_TEST_URL;
-const superuser = real
-  ? { email: process.env.PB_TEST_SUPERUSER_EMAIL!, password: process.env.PB_TEST_SUPERUSER_PASSWORD! }
-  : { email: 'root@pbpages.test', password: 'e2e-oauth2-superuser-pw' };
+const superuser = { email: 'root@pbpages.test', password: 'e2e-oauth2-superuser-pw' };
 const run = Date.now().toString(36);
 const mergeConfig = "export default { auth: { anonymous: { merge: { notes: 'owner' } } } };";
 let app: RunningApp;
@@ -39,12 +35,13 @@ beforeEach(async () => {
   registerSecret(superuser.password);
   provider = await startOidcProvider();
   const backendPort = await freePort();
-  const backendUrl = real ?? `http://127.0.0.1:${backendPort}`;
+  // A known backend port, so the test can configure the provider on the backend `pbpages start` runs
+  // (embedded, or the real PocketBase with PB_BACKEND=pocketbase).
   app = await startStarterApp({
     config: mergeConfig,
-    env: { ...(real ? { PB_URL: real } : { PB_PORT: String(backendPort) }), PB_SUPERUSER_EMAIL: superuser.email, PB_SUPERUSER_PASSWORD: superuser.password },
+    env: { PB_PORT: String(backendPort), PB_SUPERUSER_EMAIL: superuser.email, PB_SUPERUSER_PASSWORD: superuser.password },
   });
-  admin = new PocketBase(backendUrl);
+  admin = new PocketBase(`http://127.0.0.1:${backendPort}`);
   await admin.collection('_superusers').authWithPassword(superuser.email, superuser.password);
   await admin.collections.update('users', { oauth2: { enabled: true, providers: [provider.providerConfig()] } });
 });

@@ -1,8 +1,8 @@
 /**
  * OAuth2 sign-in, guest upgrade and guest merge through the starter app over
- * real HTTP: the page engine with the auth extension, the embedded backend
- * (or a real PocketBase with PB_TEST_URL), and a real local OpenID Connect
- * provider the visitor is redirected to and back from.
+ * real HTTP: the page engine with the auth extension, the suite's backend
+ * (embedded, or the real PocketBase with PB_BACKEND=pocketbase), and a real
+ * local OpenID Connect provider the visitor is redirected to and back from.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import PocketBase from 'pocketbase';
@@ -11,10 +11,7 @@ import { registerSecret } from '../../support/output-capture.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { flash, testId, Visitor } from '../helpers/visitor.js';
 
-const real = process.env.PB_TEST_URL;
-const superuser = real
-  ? { email: process.env.PB_TEST_SUPERUSER_EMAIL!, password: process.env.PB_TEST_SUPERUSER_PASSWORD! }
-  : { email: 'root@pbpages.test', password: 'oauth2-superuser-pw-123' };
+const superuser = { email: 'root@pbpages.test', password: 'oauth2-superuser-pw-123' };
 
 let app: TestApp;
 let provider: TestOidcProvider;
@@ -26,7 +23,6 @@ beforeAll(async () => {
   app = await startTestApp({
     superuser,
     pruneGuestsDaily: false,
-    ...(real ? { pocketbaseUrl: real } : {}),
     auth: { anonymous: { merge: { notes: 'owner' }, rateLimit: { max: 1000, windowSeconds: 60 } } },
   });
   admin = new PocketBase(app.pocketbaseUrl);

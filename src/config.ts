@@ -57,6 +57,8 @@ export interface OAuth2Options {
   callbackPath: string;
   /** How long a started flow may take before the callback refuses it. */
   flowSeconds: number;
+  /** How long `oauth2Providers()` answers from its cache (0: ask the backend every time). */
+  providersCacheSeconds: number;
 }
 
 export interface AuthOptions {
@@ -126,7 +128,7 @@ export const defaultConfig: PbpagesConfig = {
       mergeOnSignIn: true,
       onMerge: undefined,
     },
-    oauth2: { callbackPath: '/auth/oauth2/callback', flowSeconds: 600 },
+    oauth2: { callbackPath: '/auth/oauth2/callback', flowSeconds: 600, providersCacheSeconds: 5 },
     cookieName: 'pb_auth',
     verifyCacheSeconds: 30,
     refreshWithinSeconds: 24 * 3600,

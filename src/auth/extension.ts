@@ -22,6 +22,7 @@ import type { SignInAnonymouslyArg } from './guest-sign-in.js';
 import { AuthError } from './auth-error.js';
 import { failedCallbackPath, finishOAuth2 } from './oauth2-callback.js';
 import { flowCookieName } from './oauth2-flow-cookie.js';
+import { ProviderList } from './oauth2-provider-list.js';
 import { oauth2Providers, startOAuth2 } from './oauth2-start.js';
 import type { OAuth2Provider, StartOAuth2Options } from './oauth2-start.js';
 import { registerWithPassword } from './password-auth.js';
@@ -58,7 +59,7 @@ export interface AuthContext {
   registerWithPassword(email: string, password: string, options?: CollectionOption): Promise<SignedIn>;
   linkWithPassword(email: string, password: string): Promise<SignedIn>;
   signOut(options?: { deleteGuest?: boolean }): Promise<void>;
-  /** The OAuth2 providers of the collection (none when OAuth2 is off). */
+  /** The OAuth2 providers of the collection (none when OAuth2 is off); cached for a few seconds. */
   oauth2Providers(collection?: string): Promise<OAuth2Provider[]>;
   /** Redirects the visitor to the provider; the built-in callback finishes the sign-in. */
   startOAuth2(provider: string, options?: StartOAuth2Options): Promise<{ url: string }>;
@@ -86,6 +87,7 @@ export function createAuthExtension(options: AuthExtensionOptions): PageExtensio
     guestId: options.guestId,
   };
   const settings = { pocketbaseUrl, cookieName: config.auth.cookieName };
+  const providerList = new ProviderList((collection) => oauth2Providers(deps, collection), { freshMs: config.auth.oauth2.providersCacheSeconds * 1000 });
 
   /** The OAuth2 callback: the flow cookie is spent either way; failures become a redirect with a message. */
   async function answerCallback(ctx: ExtensionContext, session: RequestSession): Promise<void> {
@@ -116,7 +118,7 @@ export function createAuthExtension(options: AuthExtensionOptions): PageExtensio
       Object.defineProperty(ctx.request, 'auth', auth);
       Object.defineProperty(ctx, 'auth', auth);
       Object.defineProperty(ctx, 'pb', { get: () => session.client(), enumerable: true, configurable: true });
-      if (ctx.request.method === 'GET' && new URL(ctx.request.url, 'http://x').pathname === config.auth.oauth2.callbackPath) {
+      if (ctx.request.method === 'GET' && ctx.request.url.split('?')[0] === config.auth.oauth2.callbackPath) {
         await answerCallback(ctx, session);
         return;
       }
@@ -127,7 +129,7 @@ export function createAuthExtension(options: AuthExtensionOptions): PageExtensio
         registerWithPassword: (email, password, opts) => registerWithPassword(deps, session, email, password, opts),
         linkWithPassword: (email, password) => linkWithPassword(deps, session, email, password),
         signOut: (opts) => signOut(deps, session, opts),
-        oauth2Providers: (collection) => oauth2Providers(deps, collection),
+        oauth2Providers: (collection) => providerList.get(collection ?? config.auth.anonymous.collection),
         startOAuth2: (provider, opts) => startOAuth2(deps, ctx, session, provider, opts),
       };
       Object.assign(ctx, functions);

@@ -32,12 +32,17 @@ import { isResponseError } from '../pocketbase/response-error.js';
 
 type Exchange = RecordAuthResponse<RecordModel>;
 
+function callbackQuery(ctx: ExtensionContext): URLSearchParams {
+  const start = ctx.request.url.indexOf('?');
+  return new URLSearchParams(start < 0 ? '' : ctx.request.url.slice(start + 1));
+}
+
 function readFlow(ctx: ExtensionContext, session: RequestSession): OAuth2Flow {
   const flow = decodeFlow(ctx.request.cookies()[flowCookieName]);
   if (flow === 'expired' || flow === undefined) {
     throw new AuthError('oauth2_flow_expired', 400, 'That sign-in took too long or was not started here; please try again.');
   }
-  const query = new URL(ctx.request.url, 'http://callback.local').searchParams;
+  const query = callbackQuery(ctx);
   if (query.get('state') !== flow.state || flow.sessionRecord !== (session.record?.id ?? '')) throw new AuthError('oauth2_state_mismatch', 400, 'That sign-in could not be verified; please try again.');
   if (query.get('error')) throw new AuthError('oauth2_denied', 403, 'Sign-in was cancelled at the provider.');
   if (!query.get('code')) throw new AuthError('oauth2_failed', 502, 'The provider did not complete the sign-in; please try again.');
@@ -45,7 +50,7 @@ function readFlow(ctx: ExtensionContext, session: RequestSession): OAuth2Flow {
 }
 
 async function exchange(deps: AuthDeps, ctx: ExtensionContext, session: RequestSession, flow: OAuth2Flow): Promise<Exchange> {
-  const code = new URL(ctx.request.url, 'http://callback.local').searchParams.get('code')!;
+  const code = callbackQuery(ctx).get('code')!;
   // Exchanging as the signed-in record of the same collection links a new identity to it.
   const sameCollection = session.record?.collectionName === flow.collection;
   const pb = createVisitorClient(deps.pocketbaseUrl, sameCollection ? session.token : undefined, sameCollection ? session.record : undefined);

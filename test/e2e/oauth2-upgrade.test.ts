@@ -15,7 +15,8 @@ import { startStarterApp, type RunningApp } from './starter-app.js';
 const browser = useBrowser();
 const superuser = { email: 'root@pbpages.test', password: 'e2e-oauth2-superuser-pw' };
 const run = Date.now().toString(36);
-const mergeConfig = "export default { auth: { anonymous: { merge: { notes: 'owner' } } } };";
+// No provider-list cache: the buttons must show on the first render, whatever the machine's load.
+const mergeConfig = "export default { auth: { anonymous: { merge: { notes: 'owner' } }, oauth2: { providersCacheSeconds: 0 } } };";
 let app: RunningApp;
 let provider: TestOidcProvider;
 let admin: PocketBase;

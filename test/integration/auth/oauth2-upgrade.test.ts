@@ -23,7 +23,8 @@ beforeAll(async () => {
   app = await startTestApp({
     superuser,
     pruneGuestsDaily: false,
-    auth: { anonymous: { merge: { notes: 'owner' }, rateLimit: { max: 1000, windowSeconds: 60 } } },
+    // No provider-list cache: the tests switch providers on and off between requests.
+    auth: { anonymous: { merge: { notes: 'owner' }, rateLimit: { max: 1000, windowSeconds: 60 } }, oauth2: { providersCacheSeconds: 0 } },
   });
   admin = new PocketBase(app.pocketbaseUrl);
   admin.autoCancellation(false);

@@ -98,6 +98,22 @@ describe('batch requests', () => {
     expect((await owner.pb.collection(notes).getOne(note.id)).owner).toBe(owner.id);
   });
 
+  it('are seen by other requests all at once or not at all', async () => {
+    // Sign-ups hash passwords (slow, awaited), so other requests arrive while the batch is open.
+    const label = `atomic-${Date.now().toString(36)}`;
+    const batch = admin.createBatch();
+    for (let i = 0; i < 4; i++) batch.collection('users').create({ email: `${label}-${i}@pbpages.test`, password: 'password-123', passwordConfirm: 'password-123' });
+    const filter = admin.filter('email ~ {:label}', { label });
+    const seen = new Set<number>();
+    let done = false;
+    const sent = batch.send().finally(() => (done = true));
+    while (!done) seen.add((await admin.collection('users').getList(1, 1, { filter })).totalItems);
+    await sent;
+    seen.add((await admin.collection('users').getList(1, 1, { filter })).totalItems);
+    expect([...seen].every((n) => n === 0 || n === 4)).toBe(true);
+    expect(seen.has(4)).toBe(true);
+  });
+
   it('refuse an empty batch with validation_required', async () => {
     const error = await failure(admin.send('/api/batch', { method: 'POST', body: { requests: [] } }));
     expect(error.status).toBe(400);

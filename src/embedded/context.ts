@@ -4,6 +4,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Db } from './db.js';
+import type { Gate } from './exclusive.js';
 import type { CollectionJson } from './filter/index.js';
 import type { Body } from './http-body.js';
 import type { Mailer } from './mailer.js';
@@ -20,8 +21,8 @@ export interface Backend {
   mailer: Mailer;
   settings: SettingsStore;
   log: (line: string) => void;
-  /** Set while a request holds a write transaction across awaits (batch, OAuth2); others wait for it. */
-  exclusive?: Promise<void> | undefined;
+  /** Lets a write transaction span awaits (batch, OAuth2) with no other request inside it. */
+  gate: Gate;
 }
 
 export interface RequestAuth {

@@ -10,10 +10,10 @@ import { authMethods, authRefresh, authWithPassword, confirmPasswordReset, confi
 import { authFromHeader } from './auth/tokens.js';
 import { authWithOAuth2 } from './auth/auth-with-oauth2.js';
 import { runBatch } from './batch.js';
-import { passGate } from './exclusive.js';
+import { enterShared, leaveShared } from './exclusive.js';
 import { createCollection, deleteCollection, importCollections, listCollections, requireSuperuser, truncateCollection, updateCollection, viewCollection } from './collections-api.js';
 import type { Backend, RequestContext } from './context.js';
-import { parseBody, readRaw } from './http-body.js';
+import { parseBody, readRaw, type Body } from './http-body.js';
 import { createRecord, deleteRecord, listRecords, updateRecord, viewRecord } from './records/handlers.js';
 import { pickFields } from './records/serialize.js';
 import type { CollectionJson } from './filter/index.js';
@@ -126,23 +126,19 @@ export function createHandler(backend: Backend, bodyLimit: number): (req: Incomi
         }
         const parts = pathname.split('/').filter(Boolean);
         if (parts[0] !== 'api') throw unknownRoute(method);
-        await passGate(backend);
-        const auth = authFromHeader(backend, typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
-        const ctx: RequestContext = {
-          backend,
-          method: method === 'HEAD' ? 'GET' : method,
-          url,
-          headers: req.headers,
-          body: {},
-          auth,
-          isSuperuser: auth?.collection.name === '_superusers',
-        };
-        ctx.body = await parseBody(req, raw).catch((error: unknown) => {
+        const body = await parseBody(req, raw).catch((error: unknown) => {
           // Record writes read their body in PocketBase's record form loader, which answers a bad body
           // with the generic 400; every other endpoint binds it with "An error occurred while loading…".
           throw parts[3] === 'records' && error instanceof ApiError && error.status === 400 ? new ApiError(400) : error;
         });
-        const result = await route(ctx, parts.slice(1));
+        // Everything that reads the database, the token check included, runs with a pass (see exclusive.ts).
+        await enterShared(backend);
+        let result: Result;
+        try {
+          result = await respond(backend, method, url, req, body, parts);
+        } finally {
+          leaveShared(backend);
+        }
         send(res, result.status, pickFields(result.body, url.searchParams.get('fields')), method === 'HEAD');
       } catch (error) {
         if (error instanceof ApiError) return send(res, error.status, error.toJSON(), method === 'HEAD');
@@ -151,4 +147,19 @@ export function createHandler(backend: Backend, bodyLimit: number): (req: Incomi
       }
     })();
   };
+}
+
+/** One API request, past the body and the gate: the caller's auth, then the route. */
+function respond(backend: Backend, method: string, url: URL, req: IncomingMessage, body: Body, parts: string[]): Promise<Result> {
+  const auth = authFromHeader(backend, typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
+  const ctx: RequestContext = {
+    backend,
+    method: method === 'HEAD' ? 'GET' : method,
+    url,
+    headers: req.headers,
+    body,
+    auth,
+    isSuperuser: auth?.collection.name === '_superusers',
+  };
+  return route(ctx, parts.slice(1));
 }

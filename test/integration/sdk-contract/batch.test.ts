@@ -114,6 +114,19 @@ describe('batch requests', () => {
     expect(seen.has(4)).toBe(true);
   });
 
+  it('never take with them, when they fail, a write another request was making at the time', async () => {
+    const email = uniqueEmail('concurrent');
+    // The sign-up is hashing its password when the failing batch starts.
+    const signUp = client(backend.url).collection('users').create({ email, password: 'password-123', passwordConfirm: 'password-123' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const batch = admin.createBatch();
+    batch.collection(notes).create({ text: 'far too long for the twenty character limit' });
+    const error = await failure(batch.send());
+    expect(error.status).toBe(400);
+    const created = await signUp;
+    expect((await admin.collection('users').getOne(created.id)).email).toBe(email);
+  });
+
   it('refuse an empty batch with validation_required', async () => {
     const error = await failure(admin.send('/api/batch', { method: 'POST', body: { requests: [] } }));
     expect(error.status).toBe(400);

@@ -82,7 +82,9 @@ export async function mergeGuest(deps: AuthDeps, input: MergeInput): Promise<voi
     await superuser.run(async (pb) => {
       const { batch, count } = countingBatch(pb.createBatch());
       for (const [collection, field] of Object.entries(deps.auth.anonymous.merge)) {
-        const owned = await pb.collection(collection).getFullList({ filter: pb.filter(`${field} ?= {:guest}`, { guest: guest.id }), fields: `id,${field}` });
+        // `?~` (any item contains) finds the id in single and multiple relations alike, on PocketBase and
+        // the embedded backend; ids have one length, so containing one means being it. `moved` is exact.
+        const owned = await pb.collection(collection).getFullList({ filter: pb.filter(`${field} ?~ {:guest}`, { guest: guest.id }), fields: `id,${field}` });
         for (const record of owned) batch.collection(collection).update(record.id, { [field]: moved(record[field], guest.id, account.id) });
       }
       input.extra?.(batch);

@@ -47,6 +47,18 @@ describe('guest merge configuration', () => {
     expect(await notes(account.id)).toEqual([]);
   });
 
+  it('replaces the guest in multiple relations and keeps the other members', async () => {
+    const { account, guestId, signIn, admin } = await start({ merge: { notes: 'owner', lists: 'members' } });
+    await admin.collections.create({
+      name: 'lists', type: 'base',
+      fields: [{ name: 'title', type: 'text' }, { name: 'members', type: 'relation', collectionId: '_pb_users_auth_', maxSelect: 10 }],
+    });
+    const friend = await admin.collection('users').create({ email: 'friend@pbpages.test', password: 'friend-pw-123', passwordConfirm: 'friend-pw-123' });
+    const list = await admin.collection('lists').create({ title: 'shared', members: [friend.id, guestId] });
+    await signIn();
+    expect((await admin.collection('lists').getOne(list.id)).members).toEqual([friend.id, account.id]);
+  });
+
   it('runs the onMerge hook inside the same batch', async () => {
     const { account, guestId, signIn, notes, admin } = await start({
       merge: { notes: 'owner' },

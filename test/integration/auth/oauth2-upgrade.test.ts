@@ -210,6 +210,14 @@ describe('OAuth2 failures leave the guest as it was', () => {
     await expectStillGuest(visitor, id);
   });
 
+  it('says so when the provider is not one the collection has (oauth2_provider_unknown)', async () => {
+    const { visitor, id } = await guestWithNote('kept');
+    const { url, html } = await visitor.go('POST', '/auth/oauth2', { provider: 'github', from: '/account' });
+    expect(url.pathname).toBe('/account');
+    expect(flash(html)).toContain('not available');
+    await expectStillGuest(visitor, id);
+  });
+
   it('refuses a callback without a started flow (oauth2_flow_expired)', async () => {
     const { visitor, id } = await guestWithNote('kept');
     const { url, html } = await visitor.go('GET', '/auth/oauth2/callback?code=x&state=y');

@@ -52,6 +52,10 @@ export interface PbpagesConfig {
   trustedOrigins: string[];
   /** Prune stale guests once a day while `pbpages start` runs. */
   pruneGuestsDaily: boolean;
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
+  shutdownTimeoutSeconds: number;
+  /** Prometheus metrics (off by default): served on `path`, which pages cannot shadow. */
+  metrics: { enabled: boolean; path: string };
   auth: AuthOptions;
 }
 
@@ -72,6 +76,8 @@ export const defaultConfig: PbpagesConfig = {
   bodyLimit: 1024 * 1024,
   trustedOrigins: [],
   pruneGuestsDaily: true,
+  shutdownTimeoutSeconds: 10,
+  metrics: { enabled: false, path: '/metrics' },
   auth: {
     anonymous: {
       enabled: true,

@@ -11,6 +11,7 @@
  */
 import type { RecordModel } from 'pocketbase';
 import { AuthError } from './auth-error.js';
+import { authEvents } from './auth-events.js';
 import { missingFieldWarning } from './auth-collections.js';
 import type { AuthDeps, SignedIn } from './auth-deps.js';
 import { clientKey } from './client-ip.js';
@@ -56,7 +57,10 @@ export async function signInAnonymously(
     }
   }
 
-  await consumeRateLimit(deps.rateLimitStore, clientKey(request, options.trustProxy), options.rateLimit);
+  await consumeRateLimit(deps.rateLimitStore, clientKey(request, options.trustProxy), options.rateLimit).catch((error: unknown) => {
+    if (error instanceof AuthError && error.code === 'rate_limited') authEvents.guestRateLimited.publish({ count: 1 });
+    throw error;
+  });
   const { email, password, record } = await createGuest(deps, collection);
   let signedIn: SignedIn;
   try {
@@ -68,6 +72,7 @@ export async function signInAnonymously(
     deps.log(missingFieldWarning(collection));
   }
   session.signIn(signedIn.token, signedIn.record);
+  authEvents.guestCreated.publish({ count: 1 });
   deps.log(`auth: guest ${signedIn.record.id} created in "${collection}"`);
   return { token: signedIn.token, record: signedIn.record };
 }

@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { startApp, type AppOptions } from '../server/app.js';
+import { createLogger } from '../server/request-log.js';
 import { loadConfig } from './load-config.js';
 import { createRuntime } from './runtime.js';
 
@@ -17,13 +18,15 @@ export interface ServeOptions {
 
 export async function serve(options: ServeOptions): Promise<number> {
   const root = process.cwd();
-  const log = (line: string) => console.log(line);
+  // JSON lines in production, readable ones in dev; written asynchronously either way.
+  const logger = createLogger({ format: options.dev ? 'pretty' : 'json' });
+  const log = (line: string) => logger.info(line);
   const config = await loadConfig(root, process.env);
   const runtime = await createRuntime({ root, config, log });
   const tools = options.devTools ? await options.devTools(resolve(root, config.pagesDir)) : undefined;
   let app;
   try {
-    app = await startApp({ root, config, dev: options.dev, extensions: runtime.extensions, log, ...(tools ? { before: tools.before, inject: tools.inject } : {}) });
+    app = await startApp({ root, config, dev: options.dev, extensions: runtime.extensions, log, logger, pocketbaseUrl: runtime.pocketbaseUrl, ...(tools ? { before: tools.before, inject: tools.inject } : {}) });
   } catch (error) {
     await tools?.close();
     await runtime.close();
@@ -45,5 +48,6 @@ export async function serve(options: ServeOptions): Promise<number> {
   await app.close();
   await tools?.close();
   await runtime.close();
+  logger.flush();
   return 0;
 }

@@ -49,5 +49,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   await tools?.close();
   await runtime.close();
   logger.flush();
+  // Work a cut-off page left behind (a timer, a socket) must not keep a stopped server alive.
+  setTimeout(() => process.exit(0), 500).unref();
   return 0;
 }

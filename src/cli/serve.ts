@@ -22,7 +22,9 @@ export async function serve(options: ServeOptions): Promise<number> {
   const logger = createLogger({ format: options.dev ? 'pretty' : 'json' });
   const log = (line: string) => logger.info(line);
   const config = await loadConfig(root, process.env);
-  const runtime = await createRuntime({ root, config, log });
+  let backendDied: (detail: string) => void = () => {};
+  const died = new Promise<string>((resolve) => (backendDied = resolve));
+  const runtime = await createRuntime({ root, config, log, onBackendExit: (detail) => backendDied(detail) });
   const tools = options.devTools ? await options.devTools(resolve(root, config.pagesDir)) : undefined;
   let app;
   try {
@@ -40,16 +42,19 @@ export async function serve(options: ServeOptions): Promise<number> {
     }
   });
   console.log(`pbpages: ${app.url}`);
-  console.log(`  mode: ${options.dev ? 'development (live reload)' : 'production'}; backend: ${runtime.pocketbaseUrl}${config.pocketbaseUrl ? '' : ' (embedded)'}`);
-  await new Promise<void>((done) => {
+  console.log(`  mode: ${options.dev ? 'development (live reload)' : 'production'}; backend: ${runtime.pocketbaseUrl} (${runtime.backend})`);
+  const signalled = new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
+  const backendExit = await Promise.race([signalled.then(() => undefined), died]);
+  if (backendExit) console.error(`pbpages: stopping: the backend is gone. ${backendExit}`);
   await app.close();
   await tools?.close();
   await runtime.close();
   logger.flush();
+  const code = backendExit ? 1 : 0;
   // Work a cut-off page left behind (a timer, a socket) must not keep a stopped server alive.
-  setTimeout(() => process.exit(0), 500).unref();
-  return 0;
+  setTimeout(() => process.exit(code), 500).unref();
+  return code;
 }

@@ -4,7 +4,7 @@
  * (dotted for nesting, at most 6 levels) are replaced by the related records
  * under `record.expand.<field>`. A related record is included only when the
  * requester passes its collection's viewRule (superusers always); anything that
- * fails is silently left out, as upstream does.
+ * fails is silently left out (leaving `expand: {}`), as upstream does.
  */
 import { ApiError } from '../api-error.js';
 import type { RequestContext } from '../context.js';
@@ -33,6 +33,9 @@ function expandOne(ctx: RequestContext, collection: CollectionJson, record: Json
   const field = collection.fields.find((f) => f.name === name && f.type === 'relation');
   const target = field && ctx.backend.collections.get(String(field.collectionId ?? ''));
   if (!field || !target || !name) return;
+  // A valid relation path always yields an `expand` key, even when nothing in it may be shown
+  // (PocketBase's core/record_query_expand.go initialises it for the same reason).
+  record.expand ??= {};
   const existing = (record.expand as Json | undefined)?.[name];
   let value = existing;
   if (value === undefined) {

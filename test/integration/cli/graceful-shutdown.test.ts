@@ -74,7 +74,8 @@ describe('pbpages start on SIGTERM', () => {
     const signalled = Date.now();
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(Date.now() - signalled).toBeLessThan(5000);
+    // Well under the page's 20 s; the backend child may take its own grace period to stop.
+    expect(Date.now() - signalled).toBeLessThan(12_000);
     expect(await slow).toBe('cut');
   });
 });

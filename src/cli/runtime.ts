@@ -21,6 +21,8 @@ export interface Runtime {
   pocketbaseUrl: string;
   /** Which backend answers, for the banner: `embedded (pbpages 0.1.0)`, `PocketBase 0.40.6`, `external`. */
   backend: string;
+  /** The superuser set-up ran with (given, or generated for a managed backend); `--workers` hands it to the workers. */
+  superuser: SuperuserCredentials | undefined;
   extensions: PageExtension[];
   close(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export async function createRuntime(options: {
   return {
     pocketbaseUrl,
     backend: managed?.description ?? 'external',
+    superuser: credentials,
     extensions: [auth],
     async close() {
       if (timer) clearInterval(timer);

@@ -2,16 +2,20 @@
  * @module cli/serve
  * What `pbpages start` and `pbpages dev` share: load the config, bring up the
  * runtime (backend, set-up, auth extension), serve the pages, print the banner,
- * and shut both down cleanly on SIGINT/SIGTERM.
+ * and shut both down cleanly on SIGINT/SIGTERM. With `--workers N` the cluster
+ * (./workers.ts) takes over after the config is loaded.
  */
 import { resolve } from 'node:path';
 import { startApp, type AppOptions } from '../server/app.js';
 import { createLogger } from '../server/request-log.js';
 import { loadConfig } from './load-config.js';
 import { createRuntime } from './runtime.js';
+import { isWorkerProcess, servePrimary, serveWorker } from './workers.js';
 
 export interface ServeOptions {
   dev: boolean;
+  /** Page-server processes (`pbpages start --workers`); 1 serves in this process. */
+  workers?: number;
   /** Dev mode's additions (live reload), given the pages folder and a reload hook. */
   devTools?: (pagesDir: string) => Promise<Pick<AppOptions, 'before' | 'inject'> & { watch(onChange: () => void): void; close(): Promise<void> }>;
 }
@@ -22,6 +26,8 @@ export async function serve(options: ServeOptions): Promise<number> {
   const logger = createLogger({ format: options.dev ? 'pretty' : 'json' });
   const log = (line: string) => logger.info(line);
   const config = await loadConfig(root, process.env);
+  if (isWorkerProcess()) return exitSoon(await serveWorker({ root, config, logger, log }));
+  if ((options.workers ?? 1) > 1) return exitSoon(await servePrimary({ root, config, logger, log, workers: options.workers ?? 1 }));
   let backendDied: (detail: string) => void = () => {};
   const died = new Promise<string>((resolve) => (backendDied = resolve));
   const runtime = await createRuntime({ root, config, log, onBackendExit: (detail) => backendDied(detail) });
@@ -53,8 +59,11 @@ export async function serve(options: ServeOptions): Promise<number> {
   await tools?.close();
   await runtime.close();
   logger.flush();
-  const code = backendExit ? 1 : 0;
-  // Work a cut-off page left behind (a timer, a socket) must not keep a stopped server alive.
+  return exitSoon(backendExit ? 1 : 0);
+}
+
+/** Work a cut-off page left behind (a timer, a socket) or a cluster's IPC channel must not keep a stopped server alive. */
+function exitSoon(code: number): number {
   setTimeout(() => process.exit(code), 500).unref();
   return code;
 }

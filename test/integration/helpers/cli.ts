@@ -1,0 +1,84 @@
+/**
+ * Runs the built CLI (`node bin/pbpages.js ...`) in a project folder on free
+ * ports, waits for its banner, captures its output for the secret scan, and
+ * kills whatever is still running after each test.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach } from 'vitest';
+import { repoRoot } from './app.js';
+import { recordOutput } from '../../support/output-capture.js';
+
+const cli = join(repoRoot, 'bin/pbpages.js');
+const running: ChildProcess[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const child of running.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+/** A temporary project with the given files (paths relative to its root). */
+export async function cliProject(files: Record<string, string>): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'pbpages-cli-'));
+  dirs.push(root);
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), text);
+  }
+  return root;
+}
+
+export interface RunningCli {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** `pbpages <args>` in `root`; resolves once it prints `pbpages: <url>`. */
+export function startCli(root: string, args: string[], env: Record<string, string> = {}): Promise<RunningCli> {
+  const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, PORT: '0', PB_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(child);
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  let output = '';
+  const capture = (chunk: Buffer) => {
+    output += chunk.toString();
+    recordOutput(chunk.toString());
+  };
+  child.stdout!.on('data', capture);
+  child.stderr!.on('data', capture);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner:\n${output}`)), 30_000);
+    child.stdout!.on('data', () => {
+      const match = /^pbpages: (http:\/\/\S+)/m.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]!, output: () => output, exited });
+      }
+    });
+    void exited.then((code) => reject(new Error(`exited ${code}:\n${output}`)));
+  });
+}
+
+/** A GET on a new connection (no keep-alive), so a cluster may hand each one to another worker. */
+export function getFresh(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false, headers: { Connection: 'close', ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -24,6 +24,7 @@ import type { CollectionOption } from './password-auth.js';
 import { createMemoryRateLimitStore } from './rate-limit.js';
 import type { RateLimitStore } from './rate-limit.js';
 import { RequestSession } from './request-session.js';
+import type { SessionInvalidation } from './session-invalidation.js';
 import { SessionVerifier } from './session-verifier.js';
 import { signOut } from './sign-out.js';
 
@@ -36,6 +37,8 @@ export interface AuthExtensionOptions {
   log?: (line: string) => void;
   /** Where guest-creation counts live; one process's memory by default. */
   rateLimitStore?: RateLimitStore;
+  /** How other page-server processes learn that a record's sessions ended (several processes only). */
+  invalidation?: SessionInvalidation;
   /** The random part of guest emails; tests replace it to force a collision. */
   guestId?: () => string;
 }
@@ -74,6 +77,11 @@ export function createAuthExtension(options: AuthExtensionOptions): PageExtensio
     guestId: options.guestId,
   };
   const settings = { pocketbaseUrl, cookieName: config.auth.cookieName };
+  const { invalidation } = options;
+  if (invalidation) {
+    deps.verifier.cache.onRecordForgotten((recordId) => invalidation.publish(recordId));
+    invalidation.subscribe((recordId) => deps.verifier.cache.forgetRecord(recordId));
+  }
 
   return {
     name: 'auth',

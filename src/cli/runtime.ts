@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
 import type { PbpagesConfig } from '../config.js';
 import type { PageExtension } from '../pages/extension.js';
+import type { AuthExtensionOptions } from '../auth/extension.js';
 import { createAuthExtension } from '../auth/extension.js';
 import { pruneGuests } from '../auth/guest-prune.js';
 import { setupGuestSchema } from '../auth/guest-schema.js';
@@ -42,6 +43,8 @@ export async function createRuntime(options: {
   log: (line: string) => void;
   /** A managed backend died while serving (its exit code and last log lines). */
   onBackendExit?: (detail: string) => void;
+  /** Where limits and session invalidation live when several processes serve (./shared-state.ts). */
+  shared?: Pick<AuthExtensionOptions, 'rateLimitStore' | 'invalidation'>;
 }): Promise<Runtime> {
   const { root, config, log } = options;
   let managed: ManagedBackend | undefined;
@@ -68,7 +71,7 @@ export async function createRuntime(options: {
     log('pbpages: no superuser credentials (PB_SUPERUSER_EMAIL / PB_SUPERUSER_PASSWORD): skipping `pbpages setup`; guest upgrades are unavailable.');
   }
 
-  const auth = createAuthExtension({ config, pocketbaseUrl, ...(credentials ? { superuser: credentials } : {}), log });
+  const auth = createAuthExtension({ config, pocketbaseUrl, ...(credentials ? { superuser: credentials } : {}), log, ...options.shared });
   const timer = superuser && config.pruneGuestsDaily ? schedulePrune(superuser, config, log) : undefined;
 
   return {

@@ -10,6 +10,7 @@ import { startApp, type AppOptions } from '../server/app.js';
 import { createLogger } from '../server/request-log.js';
 import { loadConfig } from './load-config.js';
 import { createRuntime } from './runtime.js';
+import { createSharedState } from './shared-state.js';
 import { isWorkerProcess, servePrimary, serveWorker } from './workers.js';
 
 export interface ServeOptions {
@@ -30,7 +31,8 @@ export async function serve(options: ServeOptions): Promise<number> {
   if ((options.workers ?? 1) > 1) return exitSoon(await servePrimary({ root, config, logger, log, workers: options.workers ?? 1 }));
   let backendDied: (detail: string) => void = () => {};
   const died = new Promise<string>((resolve) => (backendDied = resolve));
-  const runtime = await createRuntime({ root, config, log, onBackendExit: (detail) => backendDied(detail) });
+  const shared = await createSharedState(config, 'single');
+  const runtime = await createRuntime({ root, config, log, onBackendExit: (detail) => backendDied(detail), shared: shared.auth });
   const tools = options.devTools ? await options.devTools(resolve(root, config.pagesDir)) : undefined;
   let app;
   try {
@@ -38,6 +40,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   } catch (error) {
     await tools?.close();
     await runtime.close();
+    await shared.close();
     throw error;
   }
   tools?.watch(() => {
@@ -58,6 +61,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   await app.close();
   await tools?.close();
   await runtime.close();
+  await shared.close();
   logger.flush();
   return exitSoon(backendExit ? 1 : 0);
 }

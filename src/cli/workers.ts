@@ -14,6 +14,7 @@ import type { PbpagesConfig } from '../config.js';
 import { startApp } from '../server/app.js';
 import type { Logger } from '../server/request-log.js';
 import { createRuntime } from './runtime.js';
+import { createSharedState } from './shared-state.js';
 
 export interface ClusterOptions {
   root: string;
@@ -56,6 +57,7 @@ export async function servePrimary(options: ClusterOptions & { workers: number }
   const { root, config, log, workers } = options;
   let backendDied: (detail: string) => void = () => {};
   const died = new Promise<string>((resolve) => (backendDied = resolve));
+  const shared = await createSharedState(config, 'primary');
   const runtime = await createRuntime({ root, config, log, onBackendExit: (detail) => backendDied(detail) });
   // The workers' PB_URL and superuser: the backend started here, never a second one.
   const env: Record<string, string> = { PB_URL: runtime.pocketbaseUrl };
@@ -86,7 +88,7 @@ export async function servePrimary(options: ClusterOptions & { workers: number }
   const outcome = await Promise.race([ready, failure, died]);
   if (Array.isArray(outcome)) {
     console.log(`pbpages: http://${config.host}:${outcome[0]}`);
-    console.log(`  mode: production, ${workers} workers; backend: ${runtime.pocketbaseUrl} (${runtime.backend})`);
+    console.log(`  mode: production, ${workers} workers (limits: ${shared.description}); backend: ${runtime.pocketbaseUrl} (${runtime.backend})`);
   }
   const stop =
     typeof outcome === 'string'
@@ -103,6 +105,7 @@ export async function servePrimary(options: ClusterOptions & { workers: number }
   stopping = true;
   await stopWorkers(config.shutdownTimeoutSeconds * 1000 + killAfterDrainMs);
   await runtime.close();
+  await shared.close();
   options.logger.flush();
   return stop ? 1 : 0;
 }
@@ -130,7 +133,8 @@ export async function serveWorker(options: ClusterOptions): Promise<number> {
   const { root, config, log, logger } = options;
   const pocketbaseUrl = config.pocketbaseUrl;
   if (!pocketbaseUrl) throw new Error('pbpages worker started without PB_URL from its primary.');
-  const auth = createAuthExtension({ config, pocketbaseUrl, ...(config.superuser ? { superuser: config.superuser } : {}), log });
+  const shared = await createSharedState(config, 'worker');
+  const auth = createAuthExtension({ config, pocketbaseUrl, ...(config.superuser ? { superuser: config.superuser } : {}), log, ...shared.auth });
   const app = await startApp({ root, config, extensions: [auth], log, logger, pocketbaseUrl });
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
@@ -140,6 +144,7 @@ export async function serveWorker(options: ClusterOptions): Promise<number> {
   });
   await app.close();
   auth.close();
+  await shared.close();
   logger.flush();
   return 0;
 }

@@ -1,35 +1,39 @@
 /**
  * Runs the built CLI (`node bin/pbpages.js ...`) in a project folder on free
  * ports, waits for its banner, captures its output for the secret scan, and
- * kills whatever is still running after each test.
+ * stops what is still running (and removes the projects) after each test, or
+ * after the file for what a `beforeAll` started (`scope: 'file'`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import { repoRoot } from './app.js';
 import { recordOutput } from '../../support/output-capture.js';
 
 const cli = join(repoRoot, 'bin/pbpages.js');
-const running: ChildProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const child of running.splice(0)) {
+export type Scope = 'test' | 'file';
+const started: Record<Scope, { running: ChildProcess[]; dirs: string[] }> = { test: { running: [], dirs: [] }, file: { running: [], dirs: [] } };
+
+async function cleanUp(scope: Scope): Promise<void> {
+  for (const child of started[scope].running.splice(0)) {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
       await exited;
     }
   }
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
+  for (const dir of started[scope].dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+}
+afterEach(() => cleanUp('test'));
+afterAll(() => cleanUp('file'));
 
 /** A temporary project with the given files (paths relative to its root). */
-export async function cliProject(files: Record<string, string>): Promise<string> {
+export async function cliProject(files: Record<string, string>, scope: Scope = 'test'): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'pbpages-cli-'));
-  dirs.push(root);
+  started[scope].dirs.push(root);
   for (const [path, text] of Object.entries(files)) {
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), text);
@@ -45,9 +49,9 @@ export interface RunningCli {
 }
 
 /** `pbpages <args>` in `root`; resolves once it prints `pbpages: <url>`. */
-export function startCli(root: string, args: string[], env: Record<string, string> = {}): Promise<RunningCli> {
+export function startCli(root: string, args: string[], env: Record<string, string> = {}, scope: Scope = 'test'): Promise<RunningCli> {
   const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, PORT: '0', PB_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
+  started[scope].running.push(child);
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   let output = '';
   const capture = (chunk: Buffer) => {

@@ -48,7 +48,7 @@ export interface RunningCli {
   exited: Promise<number | null>;
 }
 
-/** `pbpages <args>` in `root`; resolves once it prints `pbpages: <url>`. */
+/** `pbpages <args>` in `root`; resolves once it has printed its banner (`pbpages: <url>` and the mode line). */
 export function startCli(root: string, args: string[], env: Record<string, string> = {}, scope: Scope = 'test'): Promise<RunningCli> {
   const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, PORT: '0', PB_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   started[scope].running.push(child);
@@ -63,7 +63,8 @@ export function startCli(root: string, args: string[], env: Record<string, strin
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no banner:\n${output}`)), 30_000);
     child.stdout!.on('data', () => {
-      const match = /^pbpages: (http:\/\/\S+)/m.exec(output);
+      // The banner: the URL, then the mode line.
+      const match = /^pbpages: (http:\/\/\S+)\n\s+mode: .*\n/m.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve({ child, url: match[1]!, output: () => output, exited });
@@ -81,6 +82,26 @@ export function getFresh(url: string, headers: Record<string, string> = {}): Pro
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A same-origin form POST on a new connection; answers with the session cookie it set, for the next request. */
+export function postFresh(url: string, cookie = ''): Promise<{ status: number; body: string; cookie: string }> {
+  return new Promise((resolve, reject) => {
+    const origin = new URL(url).origin;
+    const headers: Record<string, string> = { Connection: 'close', Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': '0' };
+    if (cookie) headers['Cookie'] = cookie;
+    const req = request(url, { method: 'POST', agent: false, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        const set = (res.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]!).filter((pair) => !pair.endsWith('='));
+        resolve({ status: res.statusCode ?? 0, body, cookie: set.join('; ') });
+      });
     });
     req.on('error', reject);
     req.end();

@@ -5,14 +5,17 @@
  * set-up, the daily prune — and forks workers that only serve pages, reaching
  * the backend at the URL (and with the superuser) it hands them through the
  * environment. A worker that dies is replaced; SIGTERM drains every worker,
- * then stops the backend.
+ * then stops the backend. A metrics scrape answered by any worker covers all
+ * of them (./cluster-metrics.ts).
  */
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { createAuthExtension } from '../auth/extension.js';
 import type { PbpagesConfig } from '../config.js';
 import { startApp } from '../server/app.js';
+import { createMetrics } from '../server/metrics.js';
 import type { Logger } from '../server/request-log.js';
+import { aggregateClusterMetrics, workerMetrics } from './cluster-metrics.js';
 import { createRuntime } from './runtime.js';
 import { createSharedState } from './shared-state.js';
 
@@ -58,6 +61,9 @@ export async function servePrimary(options: ClusterOptions & { workers: number }
   let backendDied: (detail: string) => void = () => {};
   const died = new Promise<string>((resolve) => (backendDied = resolve));
   const shared = await createSharedState(config, 'primary');
+  // The primary serves no pages but counts the prune, and sums every worker's metrics for a scrape.
+  const metrics = config.metrics.enabled ? createMetrics(config.metrics) : undefined;
+  if (metrics) aggregateClusterMetrics(metrics);
   const runtime = await createRuntime({ root, config, log, onBackendExit: (detail) => backendDied(detail) });
   // The workers' PB_URL and superuser: the backend started here, never a second one.
   const env: Record<string, string> = { PB_URL: runtime.pocketbaseUrl };
@@ -106,6 +112,7 @@ export async function servePrimary(options: ClusterOptions & { workers: number }
   await stopWorkers(config.shutdownTimeoutSeconds * 1000 + killAfterDrainMs);
   await runtime.close();
   await shared.close();
+  metrics?.close();
   options.logger.flush();
   return stop ? 1 : 0;
 }
@@ -135,7 +142,8 @@ export async function serveWorker(options: ClusterOptions): Promise<number> {
   if (!pocketbaseUrl) throw new Error('pbpages worker started without PB_URL from its primary.');
   const shared = await createSharedState(config, 'worker');
   const auth = createAuthExtension({ config, pocketbaseUrl, ...(config.superuser ? { superuser: config.superuser } : {}), log, ...shared.auth });
-  const app = await startApp({ root, config, extensions: [auth], log, logger, pocketbaseUrl });
+  const metrics = config.metrics.enabled ? workerMetrics((gather) => createMetrics({ ...config.metrics, gather })) : undefined;
+  const app = await startApp({ root, config, extensions: [auth], log, logger, pocketbaseUrl, ...(metrics ? { metrics } : {}) });
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);

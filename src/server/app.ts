@@ -20,7 +20,7 @@ import type { PageExtension } from '../pages/extension.js';
 import { HttpError } from '../pages/http-error.js';
 import { builtPrefix, clientOutDir, readClientManifest } from './client-build.js';
 import { healthPaths, probe } from './health.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createLogger, logRequest, requestId, type Logger } from './request-log.js';
 import { StaticFiles } from './static-files.js';
 
@@ -33,6 +33,8 @@ export interface AppOptions {
   log?: (line: string) => void;
   /** The structured log for request entries (the CLI's async pino logger). */
   logger?: Logger;
+  /** Metrics made by the caller (a cluster worker's gather across processes); else made here when `config.metrics.enabled`. */
+  metrics?: Metrics;
   /** The backend `/readyz` checks; without it `/readyz` answers like `/healthz`. */
   pocketbaseUrl?: string;
   /** Dev mode: extra HTML appended to every page (the live-reload client). */
@@ -68,7 +70,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   const logger = options.logger ?? createLogger({ write: log });
-  const metrics = config.metrics.enabled ? createMetrics(config.metrics) : undefined;
+  const metrics = options.metrics ?? (config.metrics.enabled ? createMetrics(config.metrics) : undefined);
   const pagesDir = resolve(options.root, config.pagesDir);
   const statics = new StaticFiles();
   const dev = options.dev ?? false;

@@ -4,10 +4,11 @@
  * with prom-client, in a registry of their own: request durations by route
  * pattern (never the raw URL, which would make one series per guest id) and
  * status, the auth layer's events (guests created, upgraded, pruned,
- * rate-limited; backend errors) and the process defaults.
+ * rate-limited; backend errors) and the process defaults. Under `--workers`
+ * a scrape gathers every process's metrics (`gather`, wired by the CLI).
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import { authEventNames, type AuthEventMessage } from '../auth/auth-events.js';
 
 export interface Metrics {
@@ -15,6 +16,8 @@ export interface Metrics {
   path: string;
   observe(labels: { method: string; route: string; status: number }, seconds: number): void;
   scrape(): Promise<{ contentType: string; body: string }>;
+  /** This process's metrics as prom-client JSON, for aggregation across processes. */
+  json(): Promise<Array<MetricObjectWithValues<MetricValue<string>>>>;
   close(): void;
 }
 
@@ -23,7 +26,7 @@ export interface Metrics {
  * const metrics = createMetrics({ path: '/metrics' });
  * metrics.observe({ method: 'GET', route: '/notes/[id]', status: 200 }, 0.004);
  */
-export function createMetrics(options: { path: string }): Metrics {
+export function createMetrics(options: { path: string; gather?: () => Promise<string> }): Metrics {
   if (!options.path.startsWith('/')) throw new TypeError(`pbpages config: "metrics.path" must start with "/", got "${options.path}".`);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'pbpages_' });
@@ -53,8 +56,9 @@ export function createMetrics(options: { path: string }): Metrics {
       duration.observe({ method, route, status: String(status) }, seconds);
     },
     async scrape() {
-      return { contentType: registry.contentType, body: await registry.metrics() };
+      return { contentType: registry.contentType, body: options.gather ? await options.gather() : await registry.metrics() };
     },
+    json: () => registry.getMetricsAsJSON(),
     close() {
       for (const stop of subscriptions) stop();
     },

@@ -69,6 +69,19 @@ describe('pbpages start --workers', () => {
     }
   });
 
+  it('answers a metrics scrape from any worker with the requests of all workers', async () => {
+    const root = await cliProject({ 'pages/index.ejs': page, 'pbpages.config.mjs': "export default { metrics: { enabled: true } };\n" });
+    const app = await startCli(root, ['start', '--workers', '2']);
+    const pids = new Set<string>();
+    for (let i = 0; i < 6; i++) pids.add(pidOf((await getFresh(app.url)).body));
+    expect(pids.size).toBe(2);
+    for (let i = 0; i < 4; i++) {
+      const scrape = await getFresh(`${app.url}/metrics`);
+      expect(scrape.status).toBe(200);
+      expect(scrape.body).toMatch(/pbpages_http_request_duration_seconds_count\{method="GET",route="\/",status="200"\} 6$/m);
+    }
+  });
+
   it('refuses a worker count that is not a whole number or auto', async () => {
     const result = await promisify(execFile)(process.execPath, [join(repoRoot, 'bin/pbpages.js'), 'start', '--workers', 'two']).catch(
       (error: { code: number; stderr: string }) => error,

@@ -6,12 +6,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig, type UserConfig } from '../../../src/config.js';
 import { createRuntime } from '../../../src/cli/runtime.js';
 import { startApp } from '../../../src/server/app.js';
+import { pruneGuests } from '../../../src/auth/guest-prune.js';
+import { createSuperuserClient } from '../../../src/pocketbase/superuser-client.js';
 import { recordOutput } from '../../support/output-capture.js';
-import { postForm } from '../helpers/app.js';
+import { cookieHeader, postForm } from '../helpers/app.js';
 
 interface Project {
   url: string;
   logs: string[];
+  /** Deletes every guest (a prune with a cutoff in the future); resolves to how many. */
+  pruneAll(): Promise<number>;
   stopBackend(): Promise<void>;
 }
 
@@ -27,6 +31,7 @@ async function project(overrides: UserConfig = {}): Promise<Project> {
   await mkdir(join(root, 'pages', 'notes'), { recursive: true });
   for (const name of ['healthz', 'readyz', 'metrics']) await writeFile(join(root, 'pages', `${name}.ejs`), '<p>a page</p>');
   await writeFile(join(root, 'pages', 'notes', '[id].ejs'), '<p>note <%= params.id %></p>');
+  await writeFile(join(root, 'pages', 'link.ejs'), '<script server>await linkWithPassword(`kept-${Date.now()}@pbpages.test`, "a-long-password-123");</script><p>linked</p>');
   await writeFile(join(root, 'pages', 'guest.ejs'), '<script server>if (request.method === "POST") { try { await signInAnonymously(); } catch (e) { response.status(e.status); } }</script><p>guest</p>');
   const logs: string[] = [];
   const log = (line: string) => {
@@ -44,6 +49,10 @@ async function project(overrides: UserConfig = {}): Promise<Project> {
   return {
     url: app.url,
     logs,
+    pruneAll() {
+      const superuser = createSuperuserClient(runtime.pocketbaseUrl, runtime.superuser!);
+      return pruneGuests({ superuser, collection: 'users', cutoff: new Date(Date.now() + 60_000), pattern: config.auth.anonymous });
+    },
     async stopBackend() {
       backendUp = false;
       await runtime.close();
@@ -132,6 +141,19 @@ describe('metrics', () => {
     expect(text).toMatch(/^pbpages_guests_created_total 1$/m);
     expect(text).toMatch(/^pbpages_guests_rate_limited_total 1$/m);
     expect(text).toMatch(/^pbpages_backend_errors_total 0$/m);
+  });
+
+  it('count guests upgraded and pruned', async () => {
+    const app = await project({ metrics: { enabled: true } });
+    const first = await postForm(app, '/guest', {});
+    expect((await postForm(app, '/link', {}, { Cookie: cookieHeader(first) })).status).toBe(200);
+    await postForm(app, '/guest', {});
+    await postForm(app, '/guest', {});
+    expect(await app.pruneAll()).toBe(2);
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    expect(text).toMatch(/^pbpages_guests_created_total 3$/m);
+    expect(text).toMatch(/^pbpages_guests_upgraded_total 1$/m);
+    expect(text).toMatch(/^pbpages_guests_pruned_total 2$/m);
   });
 
   it('count backend errors when the backend is down', async () => {

@@ -63,11 +63,12 @@ export async function startManagedPocketBase(
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   try {
     const migrations = options.migrationsDir ? ['--migrationsDir', options.migrationsDir] : [];
-    await run(options.bin, ['superuser', 'upsert', options.superuser.email, options.superuser.password, '--dir', options.dir, ...migrations]);
+    // `--` ends the flags: a password may start with a dash.
+    await run(options.bin, ['superuser', 'upsert', '--dir', options.dir, ...migrations, '--', options.superuser.email, options.superuser.password]);
   } catch (error) {
-    // The command line holds the password: report only what the binary said.
+    // The command line holds the password: report only what the binary said, without it.
     const said = (error as { stderr?: string; stdout?: string }).stderr || (error as { stdout?: string }).stdout || '';
-    throw new Error(`pocketbase superuser upsert failed in ${options.dir}: ${said.trim() || 'no output'}`);
+    throw new Error(`pocketbase superuser upsert failed in ${options.dir}: ${said.split(options.superuser.password).join('***').trim() || 'no output'}`);
   }
   const port = options.port || (await freePort(options.host));
   const args = ['serve', '--http', `${options.host}:${port}`, '--dir', options.dir, '--hooksWatch=false', '--automigrate=false'];

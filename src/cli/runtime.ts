@@ -7,7 +7,7 @@
  */
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { nanoid } from 'nanoid';
+import { customAlphabet, nanoid } from 'nanoid';
 import type { PbpagesConfig } from '../config.js';
 import type { PageExtension } from '../pages/extension.js';
 import type { AuthExtensionOptions } from '../auth/extension.js';
@@ -31,6 +31,8 @@ export interface Runtime {
 /** The file in the data dir holding the managed backend's generated superuser (mode 0600). */
 export const superuserFileName = '.pbpages-superuser.json';
 const dayMs = 24 * 3600 * 1000;
+// Letters and digits only: the password goes on a command line (`pocketbase superuser upsert`).
+const alphanumeric = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /**
  * @example
@@ -118,7 +120,7 @@ export async function generatedSuperuser(dataDir: string): Promise<SuperuserCred
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
   }
-  const credentials = { email: `superuser-${nanoid(10).toLowerCase().replace(/[^a-z0-9]/g, 'x')}@pbpages.local`, password: nanoid(32) };
+  const credentials = { email: `superuser-${nanoid(10).toLowerCase().replace(/[^a-z0-9]/g, 'x')}@pbpages.local`, password: customAlphabet(alphanumeric, 32)() };
   await mkdir(dataDir, { recursive: true });
   await writeFile(path, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   await chmod(path, 0o600);

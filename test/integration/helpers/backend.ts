@@ -5,20 +5,16 @@
  * PB_TEST_SUPERUSER_EMAIL / PB_TEST_SUPERUSER_PASSWORD).
  */
 import PocketBase, { ClientResponseError } from 'pocketbase';
-import { backendKind } from '../../support/backend-kind.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 
-export type TestBackend = Pick<TestServer, 'url' | 'superuser' | 'mailer' | 'admin' | 'close'>;
-
-/** True when the suite talks to a real PocketBase (no embedded mail outbox to read). */
-export const realPocketBase = Boolean(process.env.PB_TEST_URL) || backendKind === 'pocketbase';
+export type TestBackend = Pick<TestServer, 'url' | 'superuser' | 'admin' | 'close'> & { mailbox: TestServer['mailbox'] | undefined };
 
 export async function startTestBackend(): Promise<TestBackend> {
   const url = process.env.PB_TEST_URL;
   if (!url) return startTestServer();
   const superuser = { email: process.env.PB_TEST_SUPERUSER_EMAIL ?? '', password: process.env.PB_TEST_SUPERUSER_PASSWORD ?? '' };
   return {
-    url, superuser, mailer: undefined,
+    url, superuser, mailbox: undefined,
     async admin() {
       const pb = client(url);
       await pb.collection('_superusers').authWithPassword(superuser.email, superuser.password);

@@ -22,9 +22,23 @@ const channel = 'pbpages:sessions:forget-record';
  * @example
  * const redis = await connectRedis(process.env.REDIS_URL!);
  */
-export async function connectRedis(url: string): Promise<RedisState> {
+export async function connectRedis(url: string, log: (line: string) => void): Promise<RedisState> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
   const subscriber = client.duplicate();
+  // One line per outage, not one per reconnection attempt; ioredis keeps retrying in the background.
+  let lastError: Error | undefined;
+  let healthy = false;
+  for (const connection of [client, subscriber]) {
+    connection.on('error', (error: Error) => {
+      lastError = error;
+      if (healthy) log(`redis: ${redisHost(url)} unreachable (${error.message}); counting in this process's memory until it is back`);
+      healthy = false;
+    });
+    connection.on('ready', () => {
+      if (!healthy && lastError) log(`redis: ${redisHost(url)} reachable again`);
+      healthy = true;
+    });
+  }
   try {
     await client.connect();
     await subscriber.connect();
@@ -32,8 +46,9 @@ export async function connectRedis(url: string): Promise<RedisState> {
     client.disconnect();
     subscriber.disconnect();
     // The URL may hold a password: name only the host.
-    throw new Error(`REDIS_URL: cannot reach Redis at ${redisHost(url)} (${(error as Error).message}).`);
+    throw new Error(`REDIS_URL: cannot reach Redis at ${redisHost(url)} (${(lastError ?? (error as Error)).message}).`);
   }
+  lastError = undefined;
   const listeners: Array<(recordId: string) => void> = [];
   subscriber.on('message', (from: string, recordId: string) => {
     if (from === channel && recordIdPattern.test(recordId)) for (const forget of listeners) forget(recordId);

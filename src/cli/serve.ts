@@ -31,7 +31,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   if ((options.workers ?? 1) > 1) return exitSoon(await servePrimary({ root, config, logger, log, workers: options.workers ?? 1 }));
   let backendDied: (detail: string) => void = () => {};
   const died = new Promise<string>((resolve) => (backendDied = resolve));
-  const shared = await createSharedState(config, 'single');
+  const shared = await createSharedState(config, 'single', log);
   const runtime = await createRuntime({ root, config, log, onBackendExit: (detail) => backendDied(detail), shared: shared.auth });
   const tools = options.devTools ? await options.devTools(resolve(root, config.pagesDir)) : undefined;
   let app;
@@ -51,7 +51,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     }
   });
   console.log(`pbpages: ${app.url}`);
-  console.log(`  mode: ${options.dev ? 'development (live reload)' : 'production'}; backend: ${runtime.pocketbaseUrl} (${runtime.backend})`);
+  console.log(`  mode: ${options.dev ? 'development (live reload)' : 'production'}${config.redisUrl ? ' (limits: redis)' : ''}; backend: ${runtime.pocketbaseUrl} (${runtime.backend})`);
   const signalled = new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);

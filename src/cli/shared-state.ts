@@ -27,10 +27,10 @@ const clusterTimeoutMs = 1_000;
 
 /**
  * @example
- * const shared = await createSharedState(config, 'single');
+ * const shared = await createSharedState(config, 'single', log);
  * const auth = createAuthExtension({ config, pocketbaseUrl, ...shared.auth });
  */
-export async function createSharedState(config: PbpagesConfig, role: ProcessRole): Promise<SharedState> {
+export async function createSharedState(config: PbpagesConfig, role: ProcessRole, log: (line: string) => void): Promise<SharedState> {
   // While the shared store is unreachable, each process counts in its own memory rather than failing sign-ins.
   const insurance = (duration: number) => new RateLimiterMemory({ points: countingPoints, duration });
   if (role === 'primary') {
@@ -39,7 +39,7 @@ export async function createSharedState(config: PbpagesConfig, role: ProcessRole
     return { auth: {}, description: config.redisUrl ? 'redis' : 'cluster', close: async () => {} };
   }
   if (config.redisUrl) {
-    const redis = await connectRedis(config.redisUrl);
+    const redis = await connectRedis(config.redisUrl, log);
     const rateLimitStore = createSharedRateLimitStore(
       (duration) =>
         new RateLimiterRedis({ storeClient: redis.client, keyPrefix: `pbpages:guests:${duration}`, points: countingPoints, duration, insuranceLimiter: insurance(duration) }),

@@ -60,7 +60,7 @@ export async function servePrimary(options: ClusterOptions & { workers: number }
   const { root, config, log, workers } = options;
   let backendDied: (detail: string) => void = () => {};
   const died = new Promise<string>((resolve) => (backendDied = resolve));
-  const shared = await createSharedState(config, 'primary');
+  const shared = await createSharedState(config, 'primary', log);
   // The primary serves no pages but counts the prune, and sums every worker's metrics for a scrape.
   const metrics = config.metrics.enabled ? createMetrics(config.metrics) : undefined;
   if (metrics) aggregateClusterMetrics(metrics);
@@ -140,7 +140,7 @@ export async function serveWorker(options: ClusterOptions): Promise<number> {
   const { root, config, log, logger } = options;
   const pocketbaseUrl = config.pocketbaseUrl;
   if (!pocketbaseUrl) throw new Error('pbpages worker started without PB_URL from its primary.');
-  const shared = await createSharedState(config, 'worker');
+  const shared = await createSharedState(config, 'worker', log);
   const auth = createAuthExtension({ config, pocketbaseUrl, ...(config.superuser ? { superuser: config.superuser } : {}), log, ...shared.auth });
   const metrics = config.metrics.enabled ? workerMetrics((gather) => createMetrics({ ...config.metrics, gather })) : undefined;
   const app = await startApp({ root, config, extensions: [auth], log, logger, pocketbaseUrl, ...(metrics ? { metrics } : {}) });

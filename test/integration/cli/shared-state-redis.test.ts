@@ -1,5 +1,6 @@
-// Two `pbpages start` processes against one backend and one real redis-server: one guest quota, and a sign-out in one ends the cached session in the other.
-import { spawn } from 'node:child_process';
+// Two `pbpages start` processes (the second with two workers) against one backend and one real redis-server: one guest quota, and a sign-out in one ends the cached session in the other.
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import PocketBase from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { recordOutput, registerSecret } from '../../support/output-capture.js';
 
 const superuser = { email: 'root@pbpages.test', password: 'redis-test-superuser-pw' };
 registerSecret(superuser.password);
+registerSecret('redis-url-password');
 const quota = 4;
 
 const files = {
@@ -53,7 +55,9 @@ describe.skipIf(!runRedis)('two pbpages processes sharing REDIS_URL', () => {
     const env = { PB_URL: backendUrl, PB_SUPERUSER_EMAIL: superuser.email, PB_SUPERUSER_PASSWORD: superuser.password, REDIS_URL: redis.url };
     // One after the other: both run the (idempotent) schema set-up at start.
     a = await startCli(root, ['start'], env, 'file');
-    b = await startCli(root, ['start'], env, 'file');
+    // B runs two workers: each connects to Redis itself.
+    b = await startCli(root, ['start', '--workers', '2'], env, 'file');
+    expect(b.output()).toContain('limits: redis');
   });
 
   afterAll(async () => {
@@ -94,5 +98,20 @@ describe.skipIf(!runRedis)('two pbpages processes sharing REDIS_URL', () => {
       statuses.push((await fetch(app.url, { method: 'POST', redirect: 'manual', headers: { Origin: app.url } })).status);
     }
     expect(statuses).toEqual([...Array<number>(quota - 1).fill(200), 429, 429]);
+  });
+});
+
+describe('pbpages start with an unreachable REDIS_URL', () => {
+  it('exits 1 naming the host, never the password', async () => {
+    const root = await cliProject({ 'pages/index.ejs': '<p>hi</p>' });
+    const port = await freePort();
+    const result = await promisify(execFile)(process.execPath, [join(repoRoot, 'bin/pbpages.js'), 'start'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', PB_PORT: '0', REDIS_URL: `redis://user:redis-url-password@127.0.0.1:${port}` },
+    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect(result).toMatchObject({ code: 1 });
+    const { stdout, stderr } = result as { stdout: string; stderr: string };
+    expect(stderr).toContain(`REDIS_URL: cannot reach Redis at 127.0.0.1:${port}`);
+    expect(stdout + stderr).not.toContain('redis-url-password');
   });
 });

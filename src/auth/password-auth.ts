@@ -7,6 +7,7 @@
 import type { AuthDeps, SignedIn } from './auth-deps.js';
 import { toAuthError } from './error-mapping.js';
 import { assertNotGuestEmail } from './guest-link.js';
+import { assertPasswordFits } from './password-length.js';
 import type { RequestSession } from './request-session.js';
 import { createVisitorClient } from '../pocketbase/visitor-client.js';
 
@@ -44,6 +45,7 @@ export async function registerWithPassword(
 ): Promise<SignedIn> {
   const collection = options.collection ?? deps.auth.anonymous.collection;
   assertNotGuestEmail(email, deps);
+  assertPasswordFits(password);
   await deps.collections.require(collection);
   try {
     await createVisitorClient(deps.pocketbaseUrl)

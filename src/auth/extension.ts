@@ -26,6 +26,7 @@ import type { RateLimitStore } from './rate-limit.js';
 import { RequestSession } from './request-session.js';
 import { SessionVerifier } from './session-verifier.js';
 import { signOut } from './sign-out.js';
+import type { SignOutOptions } from './sign-out.js';
 
 export interface AuthExtensionOptions {
   config: PbpagesConfig;
@@ -49,7 +50,7 @@ export interface AuthContext {
   signInWithPassword(email: string, password: string, options?: CollectionOption): Promise<SignedIn>;
   registerWithPassword(email: string, password: string, options?: CollectionOption): Promise<SignedIn>;
   linkWithPassword(email: string, password: string): Promise<SignedIn>;
-  signOut(options?: { deleteGuest?: boolean }): Promise<void>;
+  signOut(options?: SignOutOptions): Promise<void>;
 }
 
 /**

@@ -15,6 +15,7 @@ import { authEvents } from './auth-events.js';
 import type { AuthDeps, SignedIn } from './auth-deps.js';
 import { toAuthError } from './error-mapping.js';
 import { isGuestEmail, isGuestRecord } from './guest-identity.js';
+import { assertPasswordFits } from './password-length.js';
 import type { RequestSession } from './request-session.js';
 
 export async function linkWithPassword(
@@ -36,6 +37,7 @@ export async function linkWithPassword(
     );
   }
   assertNotGuestEmail(email, deps);
+  assertPasswordFits(password);
   const collection = guest.collectionName;
   const oldToken = session.token;
   try {

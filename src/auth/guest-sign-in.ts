@@ -17,7 +17,6 @@ import type { AuthDeps, SignedIn } from './auth-deps.js';
 import { clientKey } from './client-ip.js';
 import { toAuthError } from './error-mapping.js';
 import { isGuestRecord, newGuestEmail, newGuestPassword } from './guest-identity.js';
-import { consumeRateLimit } from './rate-limit.js';
 import type { RequestSession } from './request-session.js';
 import type { ExtensionRequest } from '../pages/extension.js';
 import { isResponseError, fieldErrors } from '../pocketbase/response-error.js';
@@ -57,10 +56,7 @@ export async function signInAnonymously(
     }
   }
 
-  await consumeRateLimit(deps.rateLimitStore, clientKey(request, options.trustProxy), options.rateLimit).catch((error: unknown) => {
-    if (error instanceof AuthError && error.code === 'rate_limited') authEvents.guestRateLimited.publish({ count: 1 });
-    throw error;
-  });
+  await deps.guestRateLimit.consume(clientKey(request, options.trustProxy));
   const { email, password, record } = await createGuest(deps, collection);
   let signedIn: SignedIn;
   try {

@@ -46,7 +46,7 @@ export async function createRuntime(options: {
   /** A managed backend died while serving (its exit code and last log lines). */
   onBackendExit?: (detail: string) => void;
   /** Where limits and session invalidation live when several processes serve (./shared-state.ts). */
-  shared?: Pick<AuthExtensionOptions, 'rateLimitStore' | 'invalidation'>;
+  shared?: Pick<AuthExtensionOptions, 'createLimiter' | 'invalidation'>;
 }): Promise<Runtime> {
   const { root, config, log } = options;
   let managed: ManagedBackend | undefined;

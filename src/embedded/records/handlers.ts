@@ -18,7 +18,7 @@ import { authFormErrors, changedRow, loadValues, newRow, uniqueViolation, valida
 export function listRecords(ctx: RequestContext, collection: CollectionJson): unknown {
   const params = parseListParams(ctx.url.searchParams, collection, ctx.isSuperuser);
   const where = and(ruleWhere(ctx, collection, collection.listRule), clientFilterWhere(ctx, collection, ctx.url.searchParams.get('filter')));
-  const rows = ctx.backend.rows.list(collection.name, where, params.orderBy, params.perPage, (params.page - 1) * params.perPage);
+  const rows = ctx.backend.rows.list(collection.name, where, params.orderBy, params.perPage, rowOffset(params));
   const total = params.skipTotal ? -1 : ctx.backend.rows.count(collection.name, where);
   const items = rows.map((row) => serializeRecord(collection, row, ctx));
   expandRecords(ctx, collection, items);
@@ -29,6 +29,14 @@ export function listRecords(ctx: RequestContext, collection: CollectionJson): un
     totalItems: total,
     totalPages: params.skipTotal ? -1 : Math.ceil(total / params.perPage),
   };
+}
+
+/**
+ * SQLite binds a JS number beyond 2^53 as a float, which OFFSET refuses (a 500);
+ * no table holds that many rows, so a clamped offset answers the same empty page.
+ */
+function rowOffset(params: { page: number; perPage: number }): number {
+  return Math.min((params.page - 1) * params.perPage, Number.MAX_SAFE_INTEGER);
 }
 
 function findAllowed(ctx: RequestContext, collection: CollectionJson, id: string, rule: unknown): Row {

@@ -8,7 +8,7 @@ import { ApiError, ValidationError, fieldError, type FieldError } from '../api-e
 import type { RequestContext, Row } from '../context.js';
 import type { CollectionJson } from '../filter/index.js';
 import { newTokenKey } from '../ids.js';
-import { ruleWhere } from '../records/rules.js';
+import { ruleQuery } from '../records/rules.js';
 import { serializeRecord } from '../records/serialize.js';
 import { checkPassword, hashPassword } from './passwords.js';
 import { issueToken, verifyToken, type TokenKind } from './tokens.js';
@@ -32,7 +32,7 @@ function authRuleAllows(ctx: RequestContext, collection: CollectionJson, record:
   if (rule === '' || rule === undefined) return true;
   // The rule is checked as that record would see it (it is about to become the requester).
   const asRecord: RequestContext = { ...ctx, auth: { collection, record, claims: {} }, isSuperuser: false };
-  return !!ctx.backend.rows.get(collection.name, record.id, ruleWhere(asRecord, collection, String(rule)));
+  return !!ctx.backend.rows.get(collection.name, record.id, ruleQuery(asRecord, collection, String(rule)));
 }
 
 export function authMethods(collection: CollectionJson): unknown {

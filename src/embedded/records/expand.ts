@@ -10,7 +10,7 @@ import { ApiError } from '../api-error.js';
 import type { RequestContext } from '../context.js';
 import type { CollectionJson } from '../filter/index.js';
 import { isMultiple } from '../schema/fields.js';
-import { ruleWhere } from './rules.js';
+import { ruleQuery } from './rules.js';
 import { serializeRecord } from './serialize.js';
 
 type Json = Record<string, unknown>;
@@ -19,7 +19,7 @@ const maxDepth = 6;
 function related(ctx: RequestContext, target: CollectionJson, id: string): Json | undefined {
   let where;
   try {
-    where = ruleWhere(ctx, target, target.viewRule);
+    where = ruleQuery(ctx, target, target.viewRule);
   } catch (error) {
     if (error instanceof ApiError) return undefined; // a locked (null) viewRule hides the record
     throw error;

@@ -2,13 +2,14 @@
  * @module embedded/records/serialize
  * A stored row as PocketBase's record JSON (core/record_model.go): every visible
  * field plus collectionId/collectionName; `password` and `tokenKey` never;
- * hidden fields only for superusers; `email` only where §5 allows it.
+ * hidden fields only for superusers; `email` only where §5 allows it (self,
+ * superusers, managers through the manageRule, or emailVisibility).
  */
 import type { RequestContext, Row } from '../context.js';
 import type { CollectionJson } from '../filter/index.js';
 import { fromStorage } from '../schema/fields.js';
 
-export function serializeRecord(collection: CollectionJson, row: Row, ctx: Pick<RequestContext, 'auth' | 'isSuperuser'>, options: { authResponse?: boolean } = {}): Record<string, unknown> {
+export function serializeRecord(collection: CollectionJson, row: Row, ctx: Pick<RequestContext, 'auth' | 'isSuperuser'>, options: { authResponse?: boolean; managed?: boolean } = {}): Record<string, unknown> {
   const out: Record<string, unknown> = { collectionId: collection.id, collectionName: collection.name };
   const isAuth = collection.type === 'auth';
   for (const field of collection.fields) {
@@ -18,7 +19,7 @@ export function serializeRecord(collection: CollectionJson, row: Row, ctx: Pick<
   }
   if (isAuth) {
     const isSelf = ctx.auth?.collection.id === collection.id && ctx.auth.record.id === row.id;
-    const showEmail = options.authResponse || ctx.isSuperuser || isSelf || out.emailVisibility === true;
+    const showEmail = options.authResponse || options.managed || ctx.isSuperuser || isSelf || out.emailVisibility === true;
     if (!showEmail) delete out.email;
   }
   return out;

@@ -44,8 +44,12 @@ export function loadValues(collection: CollectionJson, body: Record<string, unkn
 
 const fail = (updating: boolean) => (updating ? 'Failed to update record.' : 'Failed to create record.');
 
-/** Auth form checks; only their errors are reported when any fails. */
-export async function authFormErrors(ctx: RequestContext, body: Record<string, unknown>, current?: Row): Promise<Record<string, FieldError>> {
+/**
+ * Auth form checks; only their errors are reported when any fails. A manager
+ * (superuser, or through the manageRule) may change email and verified and set
+ * a new password without the old one.
+ */
+export async function authFormErrors(body: Record<string, unknown>, current: Row | undefined, manager: boolean): Promise<Record<string, FieldError>> {
   const errors: Record<string, FieldError> = {};
   const password = body.password;
   const wantsPassword = password !== undefined && password !== '';
@@ -54,12 +58,12 @@ export async function authFormErrors(ctx: RequestContext, body: Record<string, u
     if (body.passwordConfirm === undefined || body.passwordConfirm === '') errors.passwordConfirm = fieldError('validation_required', 'Cannot be blank.');
     else if (body.passwordConfirm !== password) errors.passwordConfirm = fieldError('validation_values_mismatch', "Values don't match.");
   }
-  if (current && wantsPassword && !ctx.isSuperuser) {
+  if (current && wantsPassword && !manager) {
     const old = body.oldPassword;
     if (old === undefined || old === '') errors.oldPassword = fieldError('validation_required', 'Cannot be blank.');
     else if (!(await checkPassword(String(old), String(current.password)))) errors.oldPassword = fieldError('validation_invalid_old_password', 'Missing or invalid old password.');
   }
-  if (!ctx.isSuperuser) {
+  if (!manager) {
     if (current && 'email' in body && String(body.email) !== String(current.email)) errors.email = fieldError('validation_values_mismatch', "Values don't match.");
     const verifiedNow = current ? fromStorage({ name: 'verified', type: 'bool' }, current.verified) : false;
     if ('verified' in body && toStorage({ name: 'verified', type: 'bool' }, body.verified) !== (verifiedNow ? 1 : 0)) {

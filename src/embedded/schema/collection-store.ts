@@ -6,7 +6,7 @@
  */
 import { ValidationError, fieldError, type FieldError } from '../api-error.js';
 import { quote, type Db } from '../db.js';
-import { compileFilter, createRecordResolver, parseFilter, type CollectionJson } from '../filter/index.js';
+import { compileFilter, parseFilter, RecordFieldResolver, type CollectionJson } from '../filter/index.js';
 import { randomString } from '../ids.js';
 import { defaultCollections, withDefaults } from './defaults.js';
 import { columnDefinition } from './fields.js';
@@ -129,8 +129,9 @@ export class CollectionStore {
       const rule = c[key];
       if (rule === null || rule === undefined || rule === '') continue;
       try {
-        const resolver = createRecordResolver({ collection: c, target: { alias: 'r' }, request: { auth: null }, isSuperuser: true, clientFilter: false, lookupCollection: (x) => (x === c.id || x === c.name ? c : this.get(x)) });
+        const resolver = new RecordFieldResolver({ collection: c, request: { auth: null }, allowHidden: true, lookupCollection: (x: string) => (x === c.id || x === c.name ? c : this.get(x)) });
         compileFilter(parseFilter(String(rule)), resolver);
+        resolver.finish();
       } catch (error) {
         errors[key] = fieldError('validation_invalid_rule', `Invalid rule. Raw error: ${(error as Error).message}`);
       }

@@ -8,6 +8,7 @@ import { ApiError, ValidationError, fieldError, type FieldError } from '../api-e
 import type { RequestContext, Row } from '../context.js';
 import type { CollectionJson } from '../filter/index.js';
 import { newTokenKey } from '../ids.js';
+import { expandRecords } from '../records/expand.js';
 import { ruleQuery } from '../records/rules.js';
 import { serializeRecord } from '../records/serialize.js';
 import { checkPassword, hashPassword } from './passwords.js';
@@ -16,7 +17,10 @@ import { issueToken, verifyToken, type TokenKind } from './tokens.js';
 const validationFailed = 'An error occurred while validating the submitted data.';
 
 function authResponse(ctx: RequestContext, collection: CollectionJson, record: Row, token: string) {
-  return { token, record: serializeRecord(collection, record, ctx, { authResponse: true }) };
+  const json = serializeRecord(collection, record, ctx, { authResponse: true });
+  // Expanded as the authenticated record itself would see them.
+  expandRecords({ ...ctx, auth: { collection, record, claims: {} }, isSuperuser: collection.name === '_superusers' }, collection, [json]);
+  return { token, record: json };
 }
 
 function requireLength(errors: Record<string, FieldError>, body: Record<string, unknown>, key: string, min: number, max: number): void {
@@ -33,6 +37,17 @@ function authRuleAllows(ctx: RequestContext, collection: CollectionJson, record:
   // The rule is checked as that record would see it (it is about to become the requester).
   const asRecord: RequestContext = { ...ctx, auth: { collection, record, claims: {} }, isSuperuser: false };
   return !!ctx.backend.rows.get(collection.name, record.id, ruleQuery(asRecord, collection, String(rule)));
+}
+
+/** Whether `field` has a single-column unique index with COLLATE NOCASE (identity lookups then ignore case, as PocketBase). */
+function hasNocaseUniqueIndex(collection: CollectionJson, field: string): boolean {
+  return ((collection.indexes as string[] | undefined) ?? []).some((sql) => {
+    const m = /^\s*CREATE\s+UNIQUE\s+INDEX\b[^(]*\(([^)]*)\)/i.exec(sql);
+    const columns = m ? m[1]!.split(',') : [];
+    if (columns.length !== 1) return false;
+    const [name = '', ...rest] = columns[0]!.trim().split(/\s+/);
+    return name.replace(/[`"'[\]]/g, '').toLowerCase() === field.toLowerCase() && /\bCOLLATE\s+NOCASE\b/i.test(rest.join(' '));
+  });
 }
 
 export function authMethods(collection: CollectionJson): unknown {
@@ -65,7 +80,7 @@ export async function authWithPassword(ctx: RequestContext, collection: Collecti
   let record: Row | undefined;
   for (const field of fields) {
     if (field === 'email' && !identity.includes('@')) continue;
-    record = ctx.backend.rows.findBy(collection.name, field, identity);
+    record = ctx.backend.rows.findBy(collection.name, field, identity, hasNocaseUniqueIndex(collection, field));
     if (record) break;
   }
   const ok = await checkPassword(String(ctx.body.password), record?.password as string | undefined);

@@ -3,7 +3,7 @@
  * `/api/collections/{c}/records[/{id}]`: list, view, create, update, delete
  * with API rules and the status matrix of §4.2.
  */
-import { ApiError, ValidationError } from '../api-error.js';
+import { ApiError, ValidationError, fieldError, type FieldError } from '../api-error.js';
 import type { RequestContext, Row } from '../context.js';
 import { quote } from '../db.js';
 import type { CollectionJson, SqlValue } from '../filter/index.js';
@@ -102,7 +102,9 @@ export async function updateRecord(ctx: RequestContext, collection: CollectionJs
     const errors = await authFormErrors(ctx.body, current, manager);
     if (Object.keys(errors).length > 0) throw new ValidationError('Failed to update record.', errors);
   }
-  validateRecord(ctx, collection, { ...(current as Record<string, SqlValue>), ...values }, ctx.body.password, true);
+  // A record's id never changes (PocketBase's validation_pk_change), reported with the other field errors.
+  const pkChange: Record<string, FieldError> = 'id' in ctx.body && String(ctx.body.id) !== id ? { id: fieldError('validation_pk_change', 'The record primary key cannot be changed.') } : {};
+  validateRecord(ctx, collection, { ...(current as Record<string, SqlValue>), ...values }, ctx.body.password, true, pkChange);
   const changes = await changedRow(collection, current, values, ctx.body);
   try {
     ctx.backend.rows.update(collection.name, id, changes);

@@ -22,10 +22,18 @@ function int(value: string | null, fallback: number): number {
   return n <= 0 ? fallback : n;
 }
 
+/** Go's strconv.ParseBool: anything else is a 400. */
+function bool(value: string | null): boolean {
+  if (value === null || value === '') return false;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  throw new ApiError(400);
+}
+
 export function parseListParams(query: URLSearchParams, collection: CollectionJson, isSuperuser: boolean): ListParams {
   const page = int(query.get('page'), 1);
   const perPage = Math.min(int(query.get('perPage'), 30), 1000);
-  const skipTotal = ['1', 't', 'true', 'T', 'TRUE', 'True'].includes(query.get('skipTotal') ?? '');
+  const skipTotal = bool(query.get('skipTotal'));
   const sort = query.get('sort') ?? '';
   const terms = sort.split(',').map((t) => t.trim()).filter(Boolean);
   if (terms.length > 8) throw new ApiError(400);

@@ -48,8 +48,8 @@ export class Rows {
     return this.#prepare(`${select(query)} ${joined(table, query)} WHERE r.id = ? AND ${query.where.sql} LIMIT 1`).get(...query.joins.params, id, ...query.where.params) as Row | undefined;
   }
 
-  findBy(table: string, column: string, value: SqlValue): Row | undefined {
-    return this.#prepare(`SELECT * FROM ${quote(table)} WHERE ${quote(column)} = ? LIMIT 1`).get(value) as Row | undefined;
+  findBy(table: string, column: string, value: SqlValue, nocase = false): Row | undefined {
+    return this.#prepare(`SELECT * FROM ${quote(table)} WHERE ${quote(column)} = ?${nocase ? ' COLLATE NOCASE' : ''} LIMIT 1`).get(value) as Row | undefined;
   }
 
   countIds(table: string, ids: string[]): number {

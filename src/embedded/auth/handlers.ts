@@ -52,14 +52,17 @@ function hasNocaseUniqueIndex(collection: CollectionJson, field: string): boolea
 
 export function authMethods(collection: CollectionJson): unknown {
   const password = (collection.passwordAuth as { enabled?: boolean; identityFields?: string[] } | undefined) ?? {};
+  const enabled = password.enabled !== false;
+  // A disabled password login lists no identity fields; the legacy flags follow the list (record_auth_methods.go).
+  const identityFields = enabled ? (password.identityFields ?? ['email']) : [];
   return {
-    password: { identityFields: password.identityFields ?? ['email'], enabled: password.enabled !== false },
+    password: { identityFields, enabled },
     oauth2: { providers: [], enabled: false },
     mfa: { enabled: false, duration: 0 },
     otp: { enabled: false, duration: 0 },
     authProviders: [],
-    usernamePassword: false,
-    emailPassword: password.enabled !== false,
+    usernamePassword: enabled && identityFields.includes('username'),
+    emailPassword: enabled && identityFields.includes('email'),
   };
 }
 

@@ -92,6 +92,24 @@ describe('list and auth parameters', () => {
     expect((await failure(pb.collection(nocase).authWithPassword(email.toUpperCase(), password))).status).toBe(400);
   });
 
+  it('auth-methods of a collection with password login disabled lists no identity fields; sign-in is a 403', async () => {
+    const name = `rv_nopw_${s}`;
+    await admin.collections.create({ name, type: 'auth', passwordAuth: { enabled: false } });
+    try {
+      const methods = await client(backend.url).send(`/api/collections/${name}/auth-methods`, {});
+      expect(methods.password).toEqual({ identityFields: [], enabled: false });
+      expect(methods.emailPassword).toBe(false);
+      const error = await failure(client(backend.url).collection(name).authWithPassword('a@b.c', password));
+      expect(error.status).toBe(403);
+      expect(error.message).toBe('The collection is not configured to allow password authentication.');
+      const usual = await client(backend.url).send(`/api/collections/${nocase}/auth-methods`, {});
+      expect(usual.password).toEqual({ identityFields: ['email', 'username'], enabled: true });
+      expect(usual.usernamePassword).toBe(true);
+    } finally {
+      await admin.collections.delete(name);
+    }
+  });
+
   it('auth-refresh needs a token of that very collection: 401 without, 403 from another, 404 for none', async () => {
     const guest = client(backend.url);
     expect((await failure(guest.send(`/api/collections/${articles}/auth-refresh`, { method: 'POST' }))).status).toBe(401);

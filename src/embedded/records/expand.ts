@@ -38,6 +38,8 @@ function expandOne(ctx: RequestContext, collection: CollectionJson, record: Json
   if (value === undefined) {
     const ids = (Array.isArray(record[name]) ? record[name] : record[name] ? [record[name]] : []) as string[];
     const found = ids.map((id) => related(ctx, target, id)).filter((r): r is Json => r !== undefined);
+    // A set relation whose records the requester may not view still gets an (empty) expand, as upstream.
+    if (ids.length > 0) record.expand = { ...(record.expand as Json | undefined) };
     if (found.length === 0) return;
     value = isMultiple(field) ? found : found[0];
     record.expand = { ...(record.expand as Json | undefined), [name]: value };

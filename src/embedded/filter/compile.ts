@@ -25,6 +25,8 @@ export interface Resolved extends Fragment {
 
 export interface FieldResolver {
   resolve(identifier: string): Resolved;
+  /** Told of each "every value" subquery the filter needs (each one costs a scan per joined row); may refuse it. */
+  countEveryValueCheck?(): void;
 }
 
 const normalized: Record<string, string> = { null: 'NULL', true: '1', false: '0' };
@@ -111,9 +113,10 @@ function opExpr(left: Resolved, op: Operator, right: Resolved): Fragment {
 
 const not = (expr: Fragment): Fragment => ({ sql: `NOT (${expr.sql})`, params: expr.params });
 
-function comparison(left: Resolved, op: Operator, any: boolean, right: Resolved): Fragment {
+function comparison(left: Resolved, op: Operator, any: boolean, right: Resolved, resolver?: FieldResolver): Fragment {
   let expr = opExpr(left, op, right);
   if (!any && (left.multiMatch || right.multiMatch)) {
+    resolver?.countEveryValueCheck?.();
     // Every value of a fan-out must match: no value of the multi-match subquery may fail.
     let every: Fragment;
     if (left.multiMatch && right.multiMatch) {
@@ -138,7 +141,7 @@ export function compileFilter(expr: FilterExpr, resolver: FieldResolver): Fragme
     const left = operand(expr.left, resolver);
     const right = operand(expr.right, resolver);
     if (!left.sql || !right.sql) throw new FilterError('Invalid operand.');
-    const compiled = comparison(left, expr.op, expr.any, right);
+    const compiled = comparison(left, expr.op, expr.any, right, resolver);
     return { sql: `(${compiled.sql})`, params: compiled.params };
   }
   const left = compileFilter(expr.left, resolver);

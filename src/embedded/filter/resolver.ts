@@ -46,6 +46,14 @@ interface MultiMatch {
 /** PocketBase allows 6 relation hops; SQLite allows 64 tables in one join. */
 const maxNestedRelations = 6;
 const maxJoins = 40;
+/**
+ * Each distinct fan-out (a multiple relation, `:each`, a back-relation)
+ * multiplies the rows SQLite walks; a client filter of a non-superuser may use
+ * two (deliberately stricter than PocketBase, which has no bound).
+ */
+const maxClientFanOuts = 2;
+/** "Every value" comparisons over a fan-out each scan the fan-out again per joined row: 20 per client filter. */
+const maxClientEveryValueChecks = 20;
 
 export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const col = (alias: string, name: string) => `${q(alias)}.${q(name)}`;
@@ -96,6 +104,8 @@ export class RecordFieldResolver {
   readonly #suffix: string;
   readonly #joins: Join[] = [];
   readonly #ruleJoins: { collection: CollectionJson; alias: string }[] = [];
+  readonly #fanOuts = new Set<string>();
+  #everyValueChecks = 0;
 
   constructor(options: ResolverOptions) {
     this.#options = options;
@@ -136,8 +146,17 @@ export class RecordFieldResolver {
     };
   }
 
+  countEveryValueCheck(): void {
+    if (!this.allowHidden && ++this.#everyValueChecks > maxClientEveryValueChecks) {
+      throw new FilterError('The filter has too many comparisons over multi-valued relations.');
+    }
+  }
+
   /** @internal used by Run */
-  registerJoin(join: Join, collection?: CollectionJson): void {
+  registerJoin(join: Join, collection?: CollectionJson, fanOut = false): void {
+    if (!this.allowHidden && fanOut && this.#fanOuts.add(join.alias).size > maxClientFanOuts) {
+      throw new FilterError('The filter fans out over too many multi-valued relations.');
+    }
     if (!this.allowHidden && collection) {
       if (collection.listRule === null || collection.listRule === undefined) {
         throw new FilterError(`"${collection.name}" fields can be accessed only by superusers.`);
@@ -270,7 +289,7 @@ class Run {
     if (!isMultiValuer(field)) throw new FilterError(`Field "${field.name}" doesn't support multivalue operations.`);
     const json = JSON.stringify(items);
     const alias = `__dataEach_je_${field.name}${this.suffix}`;
-    this.resolver.registerJoin({ table: { sql: 'json_each(?)', params: [json] }, alias });
+    this.resolver.registerJoin({ table: { sql: 'json_each(?)', params: [json] }, alias }, undefined, true);
     const result: Resolved = { sql: `${q(alias)}.value`, params: [] };
     if (isMultiple(field)) this.#withMultiMatch = true;
     if (this.#withMultiMatch) {
@@ -325,7 +344,7 @@ class Run {
         this.resolver.registerJoin({ table, alias, on: { sql: `${col(alias, 'id')} = ${col(this.#alias, field.name)}`, params: [] } }, related);
       } else {
         const je = `__je_${alias}`;
-        this.resolver.registerJoin({ table: { sql: jsonEach(col(this.#alias, field.name)), params: [] }, alias: je });
+        this.resolver.registerJoin({ table: { sql: jsonEach(col(this.#alias, field.name)), params: [] }, alias: je }, undefined, true);
         this.resolver.registerJoin({ table, alias, on: { sql: `${col(alias, 'id')} = ${q(je)}.value`, params: [] } }, related);
         this.#withMultiMatch = true;
       }
@@ -360,7 +379,7 @@ class Run {
     const on = (target: string, from: string): Fragment => multiple
       ? { sql: `${col(from, 'id')} IN (SELECT ${q(`__je_${target}`)}.value FROM ${jsonEach(col(target, field.name))} ${q(`__je_${target}`)})`, params: [] }
       : { sql: `${col(target, field.name)} = ${col(from, 'id')}`, params: [] };
-    this.resolver.registerJoin({ table, alias, on: on(alias, this.#alias) }, back);
+    this.resolver.registerJoin({ table, alias, on: on(alias, this.#alias) }, back, multiple || !hasUniqueIndex(back, field.name));
     if (multiple) this.#withMultiMatch = true;
     else if (!this.#withMultiMatch) this.#withMultiMatch = !hasUniqueIndex(back, field.name);
     const mmAlias = `${this.#mmAlias}_${prop}${this.suffix}`;
@@ -399,7 +418,7 @@ class Run {
     }
     if (modifier === 'each' && isMultiValuer(field)) {
       const je = `__je_${this.#alias}_${field.name}${this.suffix}`;
-      this.resolver.registerJoin({ table: { sql: jsonEach(column), params: [] }, alias: je });
+      this.resolver.registerJoin({ table: { sql: jsonEach(column), params: [] }, alias: je }, undefined, true);
       if (isMultiple(field)) this.#withMultiMatch = true;
       const result: Resolved = { sql: `${q(je)}.value`, params: [] };
       if (this.#withMultiMatch) {

@@ -16,9 +16,9 @@ import { serializeRecord } from './serialize.js';
 import { authFormErrors, changedRow, loadValues, newRow, uniqueViolation, validateRecord } from './write.js';
 
 export function listRecords(ctx: RequestContext, collection: CollectionJson): unknown {
-  const query = listQuery(ctx, collection);
-  const params = parseListParams(ctx.url.searchParams, collection, ctx.isSuperuser);
-  const rows = ctx.backend.rows.list(collection.name, query, params.orderBy, params.perPage, (params.page - 1) * params.perPage);
+  const { query, orderBy } = listQuery(ctx, collection);
+  const params = parseListParams(ctx.url.searchParams);
+  const rows = ctx.backend.rows.list(collection.name, query, orderBy, params.perPage, (params.page - 1) * params.perPage);
   const total = params.skipTotal ? -1 : ctx.backend.rows.count(collection.name, query);
   const managed = managedIds(ctx, collection, rows.map((row) => row.id));
   const items = rows.map((row) => serializeRecord(collection, row, ctx, { managed: managed.has(row.id) }));

@@ -80,8 +80,26 @@ export function ruleQuery(ctx: RequestContext, collection: CollectionJson, rule:
   return guarded(() => query(resolver(ctx, collection, true, body), [String(rule)]));
 }
 
-/** A list: the listRule and the `?filter=` share one resolver (and so their joins), as in PocketBase. */
-export function listQuery(ctx: RequestContext, collection: CollectionJson): Query {
+/** `sort` terms as ORDER BY, resolved like filter fields (relation paths join); `@random`, `@rowid` as PocketBase. */
+function orderBy(fields: RecordFieldResolver, sort: string): string {
+  const terms = sort.split(',').map((t) => t.trim()).filter(Boolean);
+  return terms.map((term) => {
+    const desc = term.startsWith('-');
+    const name = term.replace(/^[-+]/, '');
+    const direction = desc ? 'DESC' : 'ASC';
+    if (name === '@random') return 'RANDOM()';
+    if (name === '@rowid') return `r.rowid ${direction}`;
+    const resolved = fields.resolve(name);
+    if (resolved.params.length > 0 || !resolved.sql || resolved.sql.toLowerCase() === 'null') throw new FilterError(`Invalid sort field "${name}".`);
+    return `${resolved.sql} ${direction}`;
+  }).join(', ');
+}
+
+/**
+ * A list: the listRule, the `?filter=` and the `?sort=` share one resolver
+ * (and so their joins), as in PocketBase.
+ */
+export function listQuery(ctx: RequestContext, collection: CollectionJson): { query: Query; orderBy: string } {
   if (!ctx.isSuperuser && (collection.listRule === null || collection.listRule === undefined)) throw new ApiError(403, 'Only superusers can perform this action.');
   refuseSuperuserOnlyParams(ctx);
   return guarded(() => {
@@ -90,10 +108,11 @@ export function listQuery(ctx: RequestContext, collection: CollectionJson): Quer
     fields.allowHidden = ctx.isSuperuser;
     const filter = ctx.url.searchParams.get('filter');
     const client = filter && filter.trim() ? compileFilter(parseFilter(filter), fields) : undefined;
+    const order = orderBy(fields, ctx.url.searchParams.get('sort') ?? '');
     const { joins, where } = fields.finish();
     const parts = [rule, client, where].filter((p) => p !== undefined);
-    if (parts.length === 0) return everything;
-    return { joins, where: { sql: parts.map((p) => p.sql).join(' AND '), params: parts.flatMap((p) => p.params) } };
+    const query = parts.length === 0 ? { ...everything, joins } : { joins, where: { sql: parts.map((p) => p.sql).join(' AND '), params: parts.flatMap((p) => p.params) } };
+    return { query, orderBy: order };
   });
 }
 

@@ -161,6 +161,19 @@ describe('back-relations <collection>_via_<field>', () => {
   });
 });
 
+describe('sort through relations', () => {
+  it('sorts by a related record\'s field and by a JSON path; a hidden or unknown field is a 400', async () => {
+    const guest = client(backend.url);
+    const sorted = async (sort: string) => (await guest.collection(names.posts).getFullList({ sort })).map((p) => p.title);
+    expect(await sorted('-author.name,title')).toEqual(['p2', 'p3', 'p1', 'p4']);
+    expect(await sorted('author.name,-title')).toEqual(['p4', 'p1', 'p3', 'p2']);
+    expect(await sorted('-meta.n,title')).toEqual(['p2', 'p1', 'p3', 'p4']);
+    for (const sort of ['author.nope', 'nope', 'author.password']) {
+      expect((await failure(guest.collection(names.posts).getList(1, 1, { sort }))).status).toBe(400);
+    }
+  });
+});
+
 describe('JSON field paths', () => {
   it('reads keys, nested keys and array items of a JSON field', async () => {
     const guest = client(backend.url);

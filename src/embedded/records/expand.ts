@@ -10,7 +10,7 @@ import { ApiError } from '../api-error.js';
 import type { RequestContext } from '../context.js';
 import type { CollectionJson } from '../filter/index.js';
 import { isMultiple } from '../schema/fields.js';
-import { ruleQuery } from './rules.js';
+import { managesRecord, ruleQuery } from './rules.js';
 import { serializeRecord } from './serialize.js';
 
 type Json = Record<string, unknown>;
@@ -25,7 +25,8 @@ function related(ctx: RequestContext, target: CollectionJson, id: string): Json 
     throw error;
   }
   const row = ctx.backend.rows.get(target.name, id, where);
-  return row ? serializeRecord(target, row, ctx) : undefined;
+  // Expanded auth records show their email to managers, as listed ones do.
+  return row ? serializeRecord(target, row, ctx, { managed: managesRecord(ctx, target, row.id) }) : undefined;
 }
 
 function expandOne(ctx: RequestContext, collection: CollectionJson, record: Json, path: string[]): void {

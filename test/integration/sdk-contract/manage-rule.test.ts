@@ -13,6 +13,7 @@ let backend: TestBackend;
 let admin: PocketBase;
 const s = Date.now().toString(36);
 const staff = `mr_staff_${s}`;
+const shifts = `mr_shifts_${s}`;
 const password = 'password-123';
 
 beforeAll(async () => {
@@ -25,9 +26,12 @@ beforeAll(async () => {
       fields: [{ name: 'role', type: 'text' }],
     },
   ] as unknown as CollectionModel[]);
+  const staffId = (await admin.collections.getOne(staff)).id;
+  await admin.collections.create({ name: shifts, type: 'base', listRule: '', viewRule: '', fields: [{ name: 'who', type: 'relation', collectionId: staffId, maxSelect: 1 }] });
 });
 
 afterAll(async () => {
+  await admin.collections.delete(shifts).catch(() => undefined);
   await admin.collections.delete(staff).catch(() => undefined);
   await backend.close();
 });
@@ -49,6 +53,17 @@ describe('manageRule', () => {
     expect((await boss.pb.collection(staff).getFullList({ filter: `id = '${worker.id}'` }))[0]!.email).toBe(worker.email);
     expect((await peer.pb.collection(staff).getOne(worker.id)).email).toBeUndefined();
     expect((await peer.pb.collection(staff).getFullList({ filter: `id = '${worker.id}'` }))[0]!.email).toBeUndefined();
+  });
+
+  it('an expanded record shows its email to a manager too', async () => {
+    const boss = await account('boss');
+    const worker = await account('worker');
+    const peer = await account('worker');
+    const shift = await admin.collection(shifts).create({ who: worker.id });
+    expect((await boss.pb.collection(shifts).getOne(shift.id, { expand: 'who' })).expand?.who.email).toBe(worker.email);
+    const seenByPeer = await peer.pb.collection(shifts).getOne(shift.id, { expand: 'who' });
+    expect(seenByPeer.expand?.who.id).toBe(worker.id);
+    expect(seenByPeer.expand?.who.email).toBeUndefined();
   });
 
   it('a manager may verify, change the email and set a new password without the old one', async () => {

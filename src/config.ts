@@ -43,8 +43,10 @@ export interface PbpagesConfig {
   host: string;
   /** Port of the embedded backend (used when no PocketBase URL is given). */
   backendPort: number;
-  /** A real PocketBase to use instead of the embedded backend. */
+  /** A real PocketBase someone else runs, used instead of a backend started here. */
   pocketbaseUrl: string | undefined;
+  /** A real PocketBase binary that pbpages starts and stops itself instead of the embedded backend. */
+  pocketbaseBin: string | undefined;
   superuser: { email: string; password: string } | undefined;
   /** Largest request body accepted, in bytes (413 above). */
   bodyLimit: number;
@@ -68,6 +70,7 @@ export const defaultConfig: PbpagesConfig = {
   host: '127.0.0.1',
   backendPort: 8090,
   pocketbaseUrl: undefined,
+  pocketbaseBin: undefined,
   superuser: undefined,
   bodyLimit: 1024 * 1024,
   trustedOrigins: [],

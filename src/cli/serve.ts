@@ -19,7 +19,9 @@ export async function serve(options: ServeOptions): Promise<number> {
   const root = process.cwd();
   const log = (line: string) => console.log(line);
   const config = await loadConfig(root, process.env);
-  const runtime = await createRuntime({ root, config, log });
+  let backendDied: (detail: string) => void = () => {};
+  const died = new Promise<string>((resolve) => (backendDied = resolve));
+  const runtime = await createRuntime({ root, config, log, onBackendExit: (detail) => backendDied(detail) });
   const tools = options.devTools ? await options.devTools(resolve(root, config.pagesDir)) : undefined;
   let app;
   try {
@@ -37,13 +39,15 @@ export async function serve(options: ServeOptions): Promise<number> {
     }
   });
   console.log(`pbpages: ${app.url}`);
-  console.log(`  mode: ${options.dev ? 'development (live reload)' : 'production'}; backend: ${runtime.pocketbaseUrl}${config.pocketbaseUrl ? '' : ' (embedded)'}`);
-  await new Promise<void>((done) => {
+  console.log(`  mode: ${options.dev ? 'development (live reload)' : 'production'}; backend: ${runtime.pocketbaseUrl} (${runtime.backend})`);
+  const signalled = new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
+  const backendExit = await Promise.race([signalled.then(() => undefined), died]);
+  if (backendExit) console.error(`pbpages: stopping: the backend is gone. ${backendExit}`);
   await app.close();
   await tools?.close();
   await runtime.close();
-  return 0;
+  return backendExit ? 1 : 0;
 }

@@ -31,6 +31,8 @@ async function serve(args: string[]): Promise<number> {
     const stop = () => done();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Started by `pbpages start` with an IPC channel: a parent that dies (even by SIGKILL) closes it.
+    if (process.send) process.once('disconnect', stop);
   });
   await backend.close();
   return 0;

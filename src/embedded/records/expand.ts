@@ -4,7 +4,7 @@
  * (dotted for nesting, at most 6 levels) are replaced by the related records
  * under `record.expand.<field>`. A related record is included only when the
  * requester passes its collection's viewRule (superusers always); anything that
- * fails is silently left out, as upstream does.
+ * fails is silently left out (leaving `expand: {}`), as upstream does.
  */
 import { ApiError } from '../api-error.js';
 import type { RequestContext } from '../context.js';
@@ -39,7 +39,7 @@ function expandOne(ctx: RequestContext, collection: CollectionJson, record: Json
   if (value === undefined) {
     const ids = (Array.isArray(record[name]) ? record[name] : record[name] ? [record[name]] : []) as string[];
     const found = ids.map((id) => related(ctx, target, id)).filter((r): r is Json => r !== undefined);
-    // A set relation whose records the requester may not view still gets an (empty) expand, as upstream.
+    // A set relation yields an `expand` key even when nothing in it may be shown (an empty one none), as the real server.
     if (ids.length > 0) record.expand = { ...(record.expand as Json | undefined) };
     if (found.length === 0) return;
     value = isMultiple(field) ? found : found[0];

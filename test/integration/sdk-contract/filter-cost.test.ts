@@ -10,13 +10,16 @@
 import type PocketBase from 'pocketbase';
 import type { CollectionModel } from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, failure, realPocketBase, startTestBackend, type TestBackend } from '../helpers/backend.js';
+import { backendKind } from '../../support/backend-kind.js';
+import { client, failure, startTestBackend, type TestBackend } from '../helpers/backend.js';
 
 let backend: TestBackend;
 let admin: PocketBase;
 const s = Date.now().toString(36);
 const names = { tags: `fc_tags_${s}`, items: `fc_items_${s}`, notes: `fc_notes_${s}` };
 const ids = { tags: `fct${s}`, items: `fci${s}`, notes: `fcn${s}` };
+/** The bounds below are the embedded backend's own; the real server has none. */
+const realPocketBase = backendKind === 'pocketbase' || Boolean(process.env.PB_TEST_URL);
 const labels = ['l0', 'l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7', 'l8', 'l9'];
 
 beforeAll(async () => {

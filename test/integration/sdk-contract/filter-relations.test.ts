@@ -161,6 +161,17 @@ describe('back-relations <collection>_via_<field>', () => {
   });
 });
 
+describe('expand', () => {
+  it('an empty relation gives no expand key; a set one hidden by its view rule an empty expand', async () => {
+    const guest = client(backend.url);
+    const byTitle = async (expand: string) => Object.fromEntries((await guest.collection(names.posts).getFullList({ expand })).map((p) => [p.title, p.expand]));
+    const secrets = await byTitle('secret');
+    expect(secrets.p1?.secret?.name).toBe('shown');
+    expect(secrets.p2).toEqual({});
+    expect(secrets.p3).toBeUndefined();
+  });
+});
+
 describe('sort through relations', () => {
   it('sorts by a related record\'s field and by a JSON path; a hidden or unknown field is a 400', async () => {
     const guest = client(backend.url);

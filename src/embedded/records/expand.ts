@@ -34,13 +34,15 @@ function expandOne(ctx: RequestContext, collection: CollectionJson, record: Json
   const field = collection.fields.find((f) => f.name === name && f.type === 'relation');
   const target = field && ctx.backend.collections.get(String(field.collectionId ?? ''));
   if (!field || !target || !name) return;
+  // A valid relation path yields an `expand` key on every record, even when nothing in it may be
+  // shown (core/record_query_expand.go), unless fetching fails: a superuser-only target.
+  if (!ctx.isSuperuser && (target.viewRule === null || target.viewRule === undefined)) return;
+  record.expand ??= {};
   const existing = (record.expand as Json | undefined)?.[name];
   let value = existing;
   if (value === undefined) {
     const ids = (Array.isArray(record[name]) ? record[name] : record[name] ? [record[name]] : []) as string[];
     const found = ids.map((id) => related(ctx, target, id)).filter((r): r is Json => r !== undefined);
-    // A set relation yields an `expand` key even when nothing in it may be shown (an empty one none), as the real server.
-    if (ids.length > 0) record.expand = { ...(record.expand as Json | undefined) };
     if (found.length === 0) return;
     value = isMultiple(field) ? found : found[0];
     record.expand = { ...(record.expand as Json | undefined), [name]: value };

@@ -162,13 +162,15 @@ describe('back-relations <collection>_via_<field>', () => {
 });
 
 describe('expand', () => {
-  it('an empty relation gives no expand key; a set one hidden by its view rule an empty expand', async () => {
+  it('every record gets an expand key for a valid relation path, none when the target is superuser-only', async () => {
     const guest = client(backend.url);
     const byTitle = async (expand: string) => Object.fromEntries((await guest.collection(names.posts).getFullList({ expand })).map((p) => [p.title, p.expand]));
     const secrets = await byTitle('secret');
     expect(secrets.p1?.secret?.name).toBe('shown');
-    expect(secrets.p2).toEqual({});
-    expect(secrets.p3).toBeUndefined();
+    expect(secrets.p2).toEqual({}); // set, but hidden by the secrets' view rule
+    expect(secrets.p3).toEqual({}); // empty relation
+    expect(Object.values(await byTitle('locked'))).toEqual([undefined, undefined, undefined, undefined]);
+    expect((await admin.collection(names.posts).getFirstListItem(`title = 'p1'`, { expand: 'locked' })).expand?.locked?.name).toBe('x');
   });
 });
 

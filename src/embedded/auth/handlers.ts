@@ -89,7 +89,7 @@ export async function authWithPassword(ctx: RequestContext, collection: Collecti
   }
   const ok = await checkPassword(String(ctx.body.password), record?.password as string | undefined);
   if (!record || !ok) throw new ApiError(400, 'Failed to authenticate.');
-  if (!authRuleAllows(ctx, collection, record)) throw new ApiError(403, "The request doesn't satisfy the collection requirements to authenticate.");
+  if (!authRuleAllows({ ...ctx, ruleContext: 'password' }, collection, record)) throw new ApiError(403, "The request doesn't satisfy the collection requirements to authenticate.");
   return authResponse(ctx, collection, record, issueToken(ctx.backend, collection, record, 'authToken', { refreshable: true }));
 }
 

@@ -51,9 +51,10 @@ function expandOne(ctx: RequestContext, collection: CollectionJson, record: Json
 }
 
 /** Applies `?expand=` to serialized records in place. */
-export function expandRecords(ctx: RequestContext, collection: CollectionJson, records: Json[]): void {
-  const param = ctx.url.searchParams.get('expand');
+export function expandRecords(request: RequestContext, collection: CollectionJson, records: Json[]): void {
+  const param = request.url.searchParams.get('expand');
   if (!param) return;
+  const ctx: RequestContext = { ...request, ruleContext: 'expand' };
   const paths = param.split(',').map((p) => p.trim().split('.').slice(0, maxDepth)).filter((p) => p[0]);
   for (const record of records) for (const path of paths) expandOne(ctx, collection, record, path);
 }

@@ -30,7 +30,7 @@ export function requestInfo(ctx: RequestContext, body: Record<string, unknown> =
   }
   const query: Record<string, string> = {};
   for (const [key, value] of ctx.url.searchParams) if (!(key in query)) query[key] = value;
-  return { auth, body, query, headers, method: ctx.method, context: 'default' };
+  return { auth, body, query, headers, method: ctx.method, context: ctx.ruleContext ?? 'default' };
 }
 
 function resolver(ctx: RequestContext, collection: CollectionJson, allowHidden: boolean, body?: Record<string, unknown>, source?: string): RecordFieldResolver {

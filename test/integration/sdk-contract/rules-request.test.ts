@@ -12,8 +12,8 @@ import { client, failure, startTestBackend, uniqueEmail, type TestBackend } from
 let backend: TestBackend;
 let admin: PocketBase;
 const s = Date.now().toString(36);
-const names = { teams: `rq_teams_${s}`, members: `rq_members_${s}`, counters: `rq_counters_${s}`, gated: `rq_gated_${s}`, flags: `rq_flags_${s}`, tasks: `rq_tasks_${s}` };
-const ids = { teams: `rqt${s}`, members: `rqm${s}`, counters: `rqc${s}`, gated: `rqg${s}`, flags: `rqf${s}`, tasks: `rqk${s}` };
+const names = { profiles: `rq_profiles_${s}`, holders: `rq_holders_${s}`, gatekeeper: `rq_gate_${s}`, teams: `rq_teams_${s}`, members: `rq_members_${s}`, counters: `rq_counters_${s}`, gated: `rq_gated_${s}`, flags: `rq_flags_${s}`, tasks: `rq_tasks_${s}` };
+const ids = { profiles: `rqp${s}`, holders: `rqh${s}`, gatekeeper: `rqa${s}`, teams: `rqt${s}`, members: `rqm${s}`, counters: `rqc${s}`, gated: `rqg${s}`, flags: `rqf${s}`, tasks: `rqk${s}` };
 const password = 'password-123';
 const schema = (collections: object[]) => collections as CollectionModel[];
 const team: Record<string, string> = {};
@@ -22,6 +22,9 @@ beforeAll(async () => {
   backend = await startTestBackend();
   admin = await backend.admin();
   await admin.collections.import(schema([
+    { id: ids.profiles, name: names.profiles, type: 'base', listRule: "@request.context = 'expand'", viewRule: "@request.context = 'expand'", fields: [{ name: 'bio', type: 'text' }] },
+    { id: ids.holders, name: names.holders, type: 'base', listRule: '', viewRule: '', fields: [{ name: 'profile', type: 'relation', collectionId: ids.profiles, maxSelect: 1 }] },
+    { id: ids.gatekeeper, name: names.gatekeeper, type: 'auth', authRule: "@request.context = 'password'", fields: [] },
     { id: ids.teams, name: names.teams, type: 'base', listRule: '', viewRule: '', fields: [{ name: 'name', type: 'text' }, { name: 'open', type: 'bool' }] },
     {
       id: ids.members, name: names.members, type: 'auth', listRule: 'id = @request.auth.id', viewRule: 'id = @request.auth.id', createRule: '',
@@ -49,7 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const name of [names.tasks, names.gated, names.flags, names.counters, names.members, names.teams]) await admin.collections.delete(name).catch(() => undefined);
+  for (const name of [names.holders, names.profiles, names.gatekeeper, names.tasks, names.gated, names.flags, names.counters, names.members, names.teams]) await admin.collections.delete(name).catch(() => undefined);
   await backend.close();
 });
 
@@ -85,6 +88,24 @@ describe('@request.body', () => {
     expect((await failure(guest.collection(names.tasks).create({ title: 'two', team: team.blue }))).status).toBe(400);
     expect((await guest.collection(names.tasks).update(task.id, { title: 'one', team: team.blue })).team).toBe(team.blue);
     expect((await failure(guest.collection(names.tasks).update(task.id, { title: 'renamed' }))).status).toBe(404);
+  });
+});
+
+describe('@request.context', () => {
+  it('is "expand" while expanding: a record only shown through a relation', async () => {
+    const guest = client(backend.url);
+    const profile = await admin.collection(names.profiles).create({ bio: 'hidden unless expanded' });
+    const holder = await admin.collection(names.holders).create({ profile: profile.id });
+    expect((await failure(guest.collection(names.profiles).getOne(profile.id))).status).toBe(404);
+    expect((await guest.collection(names.holders).getOne(holder.id, { expand: 'profile' })).expand?.profile?.bio).toBe('hidden unless expanded');
+  });
+
+  it('is "password" in a password sign-in, "default" in an auth-refresh', async () => {
+    const email = uniqueEmail('gate');
+    await admin.collection(names.gatekeeper).create({ email, password, passwordConfirm: password });
+    const pb = client(backend.url);
+    await pb.collection(names.gatekeeper).authWithPassword(email, password);
+    expect((await failure(pb.collection(names.gatekeeper).authRefresh())).status).toBe(403);
   });
 });
 

@@ -10,6 +10,7 @@ import { compileFilter, parseFilter, RecordFieldResolver, type CollectionJson } 
 import { randomString } from '../ids.js';
 import { defaultCollections, withDefaults } from './defaults.js';
 import { fieldNameErrors } from './field-names.js';
+import { fieldOptionErrors } from './field-options.js';
 import { columnDefinition } from './fields.js';
 
 const ruleKeys = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule', 'authRule', 'manageRule'] as const;
@@ -129,8 +130,14 @@ export class CollectionStore {
     }
     if (!['base', 'auth'].includes(c.type)) errors.type = fieldError('validation_in_invalid', 'Must be a valid value.');
     if (existing && existing.type !== c.type) errors.type = fieldError('validation_collection_type_change', 'The collection type cannot be changed.');
-    const fieldErrors = fieldNameErrors(c.fields, c.type === 'auth');
-    if (fieldErrors) errors.fields = fieldErrors;
+    // An import may reference collections later in its list: relation targets are checked outside imports only.
+    const importing = failure === 'Failed to import collections.';
+    const targetExists = (id: string) => importing || id === c.id || !!this.#byId.get(id);
+    const nameErrors = fieldNameErrors(c.fields, c.type === 'auth') ?? {};
+    const optionErrors = fieldOptionErrors(c.fields, targetExists) ?? {};
+    const fieldErrors: Record<string, Record<string, unknown>> = { ...optionErrors };
+    for (const [index, error] of Object.entries(nameErrors)) fieldErrors[index] = { ...fieldErrors[index], ...error };
+    if (Object.keys(fieldErrors).length) errors.fields = fieldErrors;
     for (const key of ruleKeys) {
       const rule = c[key];
       if (rule === null || rule === undefined || rule === '') continue;

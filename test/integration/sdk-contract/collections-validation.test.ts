@@ -75,6 +75,29 @@ describe('field names', () => {
   });
 });
 
+describe('field options', () => {
+  it('a select allowing more values than it has, a relation to nowhere, and max below min are refused per field', async () => {
+    const error = await failure(admin.collections.create({
+      name: `cv_options_${s}`, type: 'base',
+      fields: [
+        { name: 's', type: 'select', maxSelect: 5, values: ['a', 'b'] },
+        { name: 'r', type: 'relation', collectionId: `nope${s}` },
+        { name: 'n', type: 'number', min: 5, max: 1 },
+        { name: 't', type: 'text', min: 10, max: 2 },
+        { name: 'ok', type: 'select', maxSelect: 2, values: ['a', 'b'] },
+      ],
+    }));
+    expect(error.response.data).toEqual({
+      fields: {
+        1: { maxSelect: { code: 'validation_max_less_equal_than_required', message: 'Must be no greater than 2.', params: { threshold: 2 } } },
+        2: { collectionId: { code: 'validation_field_relation_missing_collection', message: "The relation collection doesn't exist." } },
+        3: { max: { code: 'validation_min_number_constraint', message: 'Must be greater or equal than 5.', params: { min: 5 } } },
+        4: { max: { code: 'validation_min_greater_equal_than_required', message: 'Must be no less than 10.', params: { threshold: 10 } } },
+      },
+    });
+  });
+});
+
 describe('delete and list', () => {
   it('a collection another one references cannot be deleted until the reference is gone', async () => {
     const target = await create({ name: `cv_target_${s}`, type: 'base', fields: [{ name: 't', type: 'text' }] });

@@ -57,23 +57,23 @@ export async function startEmbeddedProcess(options: ManagedBackendOptions): Prom
  * every collection change, shared by every data dir in the same parent folder.
  */
 export async function startManagedPocketBase(
-  options: ManagedBackendOptions & { bin: string; hooksDir?: string; migrationsDir?: string; env?: NodeJS.ProcessEnv },
+  options: ManagedBackendOptions & { bin: string; hooksDir?: string; migrationsDir: string; env?: NodeJS.ProcessEnv },
 ): Promise<ManagedBackend> {
   const version = await pocketbaseVersion(options.bin);
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   try {
-    const migrations = options.migrationsDir ? ['--migrationsDir', options.migrationsDir] : [];
     // `--` ends the flags: a password may start with a dash.
-    await run(options.bin, ['superuser', 'upsert', '--dir', options.dir, ...migrations, '--', options.superuser.email, options.superuser.password]);
+    await run(options.bin, ['superuser', 'upsert', '--dir', options.dir, '--migrationsDir', options.migrationsDir, '--', options.superuser.email, options.superuser.password]);
   } catch (error) {
     // The command line holds the password: report only what the binary said, without it.
     const said = (error as { stderr?: string; stdout?: string }).stderr || (error as { stdout?: string }).stdout || '';
     throw new Error(`pocketbase superuser upsert failed in ${options.dir}: ${said.split(options.superuser.password).join('***').trim() || 'no output'}`);
   }
   const port = options.port || (await freePort(options.host));
-  const args = ['serve', '--http', `${options.host}:${port}`, '--dir', options.dir, '--hooksWatch=false', '--automigrate=false'];
+  // The migrations folder is always explicit: PocketBase's default (beside the data dir) is shared by
+  // every data dir in the same parent folder, /tmp included.
+  const args = ['serve', '--http', `${options.host}:${port}`, '--dir', options.dir, '--migrationsDir', options.migrationsDir, '--hooksWatch=false', '--automigrate=false'];
   if (options.hooksDir && existsSync(options.hooksDir)) args.push('--hooksDir', options.hooksDir);
-  if (options.migrationsDir) args.push('--migrationsDir', options.migrationsDir);
   const backend = await startBackendProcess({
     name: 'pocketbase',
     command: options.bin,

@@ -97,7 +97,7 @@ describe('a real PocketBase managed by pbpages start', () => {
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const superuser = { email: 'dash@pbpages.test', password: '-starts-with-a-dash-123' };
     const lines: string[] = [];
-    const server = await startManagedPocketBase({ bin: requiredPocketbaseBinary(), dir, host: '127.0.0.1', port: 0, superuser, log: (line) => lines.push(line) });
+    const server = await startManagedPocketBase({ bin: requiredPocketbaseBinary(), dir, host: '127.0.0.1', port: 0, superuser, migrationsDir: join(dir, 'migrations'), log: (line) => lines.push(line) });
     cleanups.push(() => server.close());
     const pb = new PocketBase(server.url);
     await pb.collection('_superusers').authWithPassword(superuser.email, superuser.password);

@@ -97,9 +97,11 @@ describe('pb_hooks in the real PocketBase', () => {
     const oldPerson = await createUser('person');
     await new Promise((r) => setTimeout(r, 3_000));
     const freshGuest = await createUser('guest');
-    // PocketBase's crons API runs the job the scheduler would run.
+    // PocketBase's crons API starts the job the scheduler would run (in the background: wait for it).
     await admin.send('/api/crons/pbpages_prune_guests', { method: 'POST' });
     const users = admin.collection('users');
+    const deadline = Date.now() + 5_000;
+    while ((await users.getList(1, 1, { filter: `id = '${staleGuest.id}'` })).totalItems > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect((await failure(users.getOne(staleGuest.id))).status).toBe(404);
     expect((await users.getOne(freshGuest.id)).id).toBe(freshGuest.id);
     expect((await users.getOne(oldPerson.id)).id).toBe(oldPerson.id);

@@ -69,6 +69,12 @@ export interface PbpagesConfig {
   trustedOrigins: string[];
   /** Prune stale guests once a day while `pbpages start` runs. */
   pruneGuestsDaily: boolean;
+  /** Redis shared by several pbpages processes (limits, session invalidation); usually from REDIS_URL. */
+  redisUrl: string | undefined;
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
+  shutdownTimeoutSeconds: number;
+  /** Prometheus metrics (off by default): served on `path`, which pages cannot shadow. */
+  metrics: { enabled: boolean; path: string };
   auth: AuthOptions;
 }
 
@@ -90,6 +96,9 @@ export const defaultConfig: PbpagesConfig = {
   bodyLimit: 1024 * 1024,
   trustedOrigins: [],
   pruneGuestsDaily: true,
+  redisUrl: undefined,
+  shutdownTimeoutSeconds: 10,
+  metrics: { enabled: false, path: '/metrics' },
   auth: {
     anonymous: {
       enabled: true,

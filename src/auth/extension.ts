@@ -25,6 +25,7 @@ import { GuestRateLimit } from './guest-rate-limit.js';
 import { createLimiter } from './rate-limiter.js';
 import type { LimiterFactory } from './rate-limiter.js';
 import { RequestSession } from './request-session.js';
+import type { SessionInvalidation } from './session-invalidation.js';
 import { SessionVerifier } from './session-verifier.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 import { signOut } from './sign-out.js';
@@ -39,6 +40,8 @@ export interface AuthExtensionOptions {
   log?: (line: string) => void;
   /** Builds the rate limiters (guest creation, sign-in); counts live in this process's memory by default. */
   createLimiter?: LimiterFactory;
+  /** How other page-server processes learn that a record's sessions ended (several processes only). */
+  invalidation?: SessionInvalidation;
   /** The random part of guest emails; tests replace it to force a collision. */
   guestId?: () => string;
 }
@@ -79,6 +82,11 @@ export function createAuthExtension(options: AuthExtensionOptions): PageExtensio
     guestId: options.guestId,
   };
   const settings = { pocketbaseUrl, cookieName: config.auth.cookieName };
+  const { invalidation } = options;
+  if (invalidation) {
+    deps.verifier.cache.onRecordForgotten((recordId) => invalidation.publish(recordId));
+    invalidation.subscribe((recordId) => deps.verifier.cache.forgetRecord(recordId));
+  }
 
   return {
     name: 'auth',

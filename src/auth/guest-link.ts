@@ -11,6 +11,7 @@
  * credentials and gets a new cookie.
  */
 import { AuthError } from './auth-error.js';
+import { authEvents } from './auth-events.js';
 import type { AuthDeps, SignedIn } from './auth-deps.js';
 import { toAuthError } from './error-mapping.js';
 import { isGuestEmail, isGuestRecord } from './guest-identity.js';
@@ -69,6 +70,7 @@ export async function linkWithPassword(
     // The account is upgraded either way; the user can ask for the mail again.
     deps.log(`auth: verification mail for ${guest.id} could not be requested`);
   }
+  authEvents.guestUpgraded.publish({ count: 1 });
   deps.log(`auth: guest ${guest.id} upgraded to a permanent account in "${collection}"`);
   return { token: signedIn.token, record: signedIn.record };
 }

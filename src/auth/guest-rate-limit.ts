@@ -5,6 +5,7 @@
  */
 import type { AnonymousOptions } from '../config.js';
 import { AuthError } from './auth-error.js';
+import { authEvents } from './auth-events.js';
 import { refusedFor } from './rate-limiter.js';
 import type { LimiterFactory } from './rate-limiter.js';
 
@@ -22,6 +23,7 @@ export class GuestRateLimit {
     } catch (error) {
       const retryAfter = refusedFor(error);
       if (retryAfter === undefined) throw error;
+      authEvents.guestRateLimited.publish({ count: 1 });
       throw new AuthError('rate_limited', 429, `Too many guest accounts from this address; try again in ${retryAfter} s.`, {
         retryAfter,
       });

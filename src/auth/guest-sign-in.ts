@@ -11,6 +11,7 @@
  */
 import type { RecordModel } from 'pocketbase';
 import { AuthError } from './auth-error.js';
+import { authEvents } from './auth-events.js';
 import { missingFieldWarning } from './auth-collections.js';
 import type { AuthDeps, SignedIn } from './auth-deps.js';
 import { clientKey } from './client-ip.js';
@@ -67,6 +68,7 @@ export async function signInAnonymously(
     deps.log(missingFieldWarning(collection));
   }
   session.signIn(signedIn.token, signedIn.record);
+  authEvents.guestCreated.publish({ count: 1 });
   deps.log(`auth: guest ${signedIn.record.id} created in "${collection}"`);
   return { token: signedIn.token, record: signedIn.record };
 }

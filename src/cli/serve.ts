@@ -50,8 +50,8 @@ export async function serve(options: ServeOptions): Promise<number> {
       log(`pbpages: ${(error as Error).message}`);
     }
   });
-  console.log(`pbpages: ${app.url}`);
-  console.log(`  mode: ${options.dev ? 'development (live reload)' : 'production'}${config.redisUrl ? ' (limits: redis)' : ''}; backend: ${runtime.pocketbaseUrl} (${runtime.backend})`);
+  // One write, so a reader of the pipe never sees the URL without the mode line.
+  console.log(`pbpages: ${app.url}\n  mode: ${options.dev ? 'development (live reload)' : 'production'}${config.redisUrl ? ' (limits: redis)' : ''}; backend: ${runtime.pocketbaseUrl} (${runtime.backend})`);
   const signalled = new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);

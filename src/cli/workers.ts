@@ -93,8 +93,7 @@ export async function servePrimary(options: ClusterOptions & { workers: number }
   const ready = Promise.all(started.map((worker) => new Promise<number>((resolve) => worker.once('listening', (address) => resolve(address.port)))));
   const outcome = await Promise.race([ready, failure, died]);
   if (Array.isArray(outcome)) {
-    console.log(`pbpages: http://${config.host}:${outcome[0]}`);
-    console.log(`  mode: production, ${workers} workers (limits: ${shared.description}); backend: ${runtime.pocketbaseUrl} (${runtime.backend})`);
+    console.log(`pbpages: http://${config.host}:${outcome[0]}\n  mode: production, ${workers} workers (limits: ${shared.description}); backend: ${runtime.pocketbaseUrl} (${runtime.backend})`);
   }
   const stop =
     typeof outcome === 'string'

@@ -14,7 +14,9 @@ registerSecret('redis-url-password');
 const quota = 4;
 
 const files = {
-  'pbpages.config.mjs': `export default { auth: { anonymous: { rateLimit: { max: ${quota}, windowSeconds: 3600 } } } };\n`,
+  'pbpages.config.mjs': `export default { auth: { anonymous: { rateLimit: { max: ${quota}, windowSeconds: 3600 } }, signInRateLimit: { perAccount: { max: 3, windowSeconds: 3600 } } } };\n`,
+  'pages/sign-in.ejs':
+    '<script server>try { await signInWithPassword("nobody@pbpages.test", "wrong-password-123"); } catch (e) { response.status(e.status ?? 500); }</script><p>tried</p>',
   'pages/index.ejs':
     '<script server>if (request.method === "POST") { try { await signInAnonymously(); } catch (e) { response.status(e.status ?? 500); } }</script><p id="who"><%= auth ? auth.id : "nobody" %></p>',
   'pages/sign-out.ejs': '<script server>if (request.method === "POST") await signOut({ everywhere: true });</script><p>signed out</p>',
@@ -83,6 +85,15 @@ describe.skipIf(!runRedis)('two pbpages processes sharing REDIS_URL', () => {
       .poll(async () => whoOf(await (await fetch(b.url, { headers: { Cookie: cookie } })).text()), { timeout: 1000, interval: 50 })
       .toBe('nobody');
     expect(Date.now() - signedOut).toBeLessThan(1000);
+  });
+
+  it('share the sign-in throttle: wrong passwords for one account, alternating between them, are refused after the third', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const app = i % 2 === 0 ? a : b;
+      statuses.push((await fetch(`${app.url}/sign-in`, { method: 'POST', redirect: 'manual', headers: { Origin: app.url } })).status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 429, 429]);
   });
 
   it('share the guest quota exactly (one guest already created above)', async () => {

@@ -88,7 +88,9 @@ describe('pages over HTTP', () => {
     const go = await get('/go');
     expect(go.status).toBe(303);
     expect(go.headers.get('location')).toBe('/flash');
-    const flash = go.headers.getSetCookie().find((c) => c.startsWith('pb_flash='))!.split(';')[0]!;
+    const setFlash = go.headers.getSetCookie().find((c) => c.startsWith('pb_flash='))!;
+    expect(setFlash).toMatch(/Max-Age=60(;|$)/i);
+    const flash = setFlash.split(';')[0]!;
     const shown = await get('/flash', { headers: { cookie: flash } });
     expect(await shown.text()).toContain('<p id="flash">Saved &lt;b&gt;</p>');
     expect(shown.headers.getSetCookie().some((c) => c.startsWith('pb_flash=;'))).toBe(true);

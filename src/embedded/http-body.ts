@@ -16,10 +16,16 @@ export async function readRaw(req: IncomingMessage, limit: number): Promise<Buff
   if (declared > limit) throw new ApiError(413);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new ApiError(413);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw new ApiError(413);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // The client went away mid-body: a bad request, not a server error worth a stack trace.
+    throw loadError();
   }
   return Buffer.concat(chunks);
 }

@@ -185,6 +185,23 @@ describe('extensions', () => {
     }
   });
 
+  it('tells a rate-limited client when to retry: an escaping 429 with retryAfter sets Retry-After', async () => {
+    const throttle: PageExtension = {
+      name: 'throttle',
+      async extend() {
+        throw Object.assign(new Error('Too many sign-in attempts; try again in 42 s.'), { status: 429, retryAfter: 42 });
+      },
+    };
+    const limited = await startApp({ root, config: resolveConfig({ port: 0 }), extensions: [throttle], log: () => {} });
+    try {
+      const response = await fetch(`${limited.url}/`);
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('42');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('lets an extension add to the context that pages read', async () => {
     const greet: PageExtension = { name: 'greet', async extend(ctx) { ctx.data = { trail: ['ext'] }; } };
     const extended = await startApp({ root, config: resolveConfig({ port: 0 }), extensions: [greet], log: () => {} });

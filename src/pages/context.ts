@@ -10,7 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import { serialize, parse } from 'cookie';
 import type { CookieOptions, ExtensionContext } from './extension.js';
-import { encodeFlash, flashCookie } from './flash.js';
+import { encodeFlash, flashCookie, flashSeconds } from './flash.js';
 import { HttpError } from './http-error.js';
 
 /** Augment this interface to type what your middleware or extensions add. */
@@ -125,7 +125,7 @@ export function createPageContext(input: ContextInput): PageContext {
     body: () => input.json,
     redirect(path, options = {}) {
       response.redirect(path, options.status ?? 303);
-      if (options.message) cookie(flashCookie, encodeFlash(options.message), { maxAge: 60 });
+      if (options.message) cookie(flashCookie, encodeFlash(options.message), { maxAge: flashSeconds });
     },
     flash: input.flash,
     meta(key, ...value) {

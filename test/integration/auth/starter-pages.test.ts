@@ -4,19 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieHeader, postForm, startTestApp, type TestApp } from '../helpers/app.js';
-import { realPocketBase, uniqueEmail } from '../helpers/backend.js';
+import { uniqueEmail } from '../helpers/backend.js';
 
 let app: TestApp;
 
 beforeAll(async () => {
-  // With PB_TEST_URL the same pages run against a real PocketBase (see helpers/backend).
-  const real = realPocketBase
-    ? {
-        pocketbaseUrl: process.env.PB_TEST_URL!,
-        superuser: { email: process.env.PB_TEST_SUPERUSER_EMAIL ?? '', password: process.env.PB_TEST_SUPERUSER_PASSWORD ?? '' },
-      }
-    : {};
-  app = await startTestApp({ ...real, auth: { signInRateLimit: { perIp: { max: 3, windowSeconds: 600 } } } });
+  // The suite's backend: embedded, or the real PocketBase in the integration:pocketbase project.
+  app = await startTestApp({ auth: { signInRateLimit: { perIp: { max: 3, windowSeconds: 600 } } } });
 });
 afterAll(async () => {
   await app.close();

@@ -6,7 +6,6 @@
  * templates, loaded modules) is done once; a request only matches and renders.
  */
 import type { IncomingMessage } from 'node:http';
-import { dirname } from 'node:path';
 import { parseRequestBody } from './body.js';
 import { createPageContext, type PageContext, type ResponseState } from './context.js';
 import { describeError, renderErrorPage } from './error-page.js';
@@ -98,24 +97,17 @@ export class PageEngine {
   async #layouts(ctx: PageContext, route: PageRoute, html: string): Promise<string> {
     let { slot, slots } = splitSlots(html);
     for (const layout of route.layouts) {
-      const dir = dirname(layout);
-      const locals = Object.assign(Object.create(ctx) as PageContext, {
-        slot, slots,
-        include: (name: string, extra?: Record<string, unknown>) => this.#include(ctx, dir, name, extra),
-      });
+      // The layout sees the page context plus its slots; `include` resolves from the layout's folder (compiled in).
+      const locals = Object.assign(Object.create(ctx) as PageContext, { slot, slots });
       slot = await this.templates.get(layout, true)(locals);
     }
     return slot;
   }
 
-  #include(ctx: PageContext, fromDir: string, name: string, locals: Record<string, unknown> = {}): string {
-    const { file, render } = this.templates.partial(name, fromDir);
-    // The partial sees the page context plus its own locals; this runs once per include, so keep it lean.
-    const scope = Object.assign(Object.create(ctx) as PageContext, locals);
-    scope.include = (inner: string, extra?: Record<string, unknown>) => this.#include(ctx, dirname(file), inner, extra);
-    return render(scope) as string;
+  /** A run-time include from page code (`ctx.include` in middleware, +load, helpers): the partial sees the page context plus `locals`. */
+  #include(ctx: PageContext, fromDir: string, name: string, locals?: Record<string, unknown>): string {
+    return this.templates.partial(name, fromDir).render(ctx, locals) as string;
   }
-
 }
 
 function readCookie(header: string, name: string): string | undefined {

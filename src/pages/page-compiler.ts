@@ -130,9 +130,10 @@ function analyse(body: string): Analysis {
         return;
       }
       if (reserved.has(name) || name.startsWith('__') || name === 'escapeFn' || name === 'echo' || name === 'locals') return;
-      names.add(name);
       const next = tokens[i + 1]?.value ?? '';
       const previous = tokens[i - 1]?.value ?? '';
+      if ((previous === '{' || previous === ',') && next === ':') return; // an object key or a label, not a reference
+      names.add(name);
       if (assignments.has(next) || previous === '++' || previous === '--') assigned.add(name);
     }
   });

@@ -1,26 +1,35 @@
-// bench/render: one page (a layout, a partial, a 20-item loop) served by pbpages, by
-// Express 5 + EJS rendering the same templates, and by a raw node:http server
-// sending the prebuilt HTML; plus pbpages with 1,000 routes vs 10. One run, one
-// server at a time, autocannon at 50 connections. Run after `npm run build`.
-// Prints a table and, last, one JSON line.
-import { createServer } from 'node:http';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+// bench/render: one page (a layout, a partial, a 20-item loop) served the way users run it,
+// `pbpages start` (built CLI, embedded backend, auth extension on, request log on and
+// written to a file), against Express 5 + EJS through res.render (view cache on), Express 5
+// with the templates compiled once by hand, and raw node:http sending the prebuilt HTML;
+// plus the same runtime with the request log off (what the log costs) and pbpages with
+// 1,000 routes vs 10. Every server runs in its own process and so does the load generator
+// (autocannon's CLI, 50 connections, a 1 s warm-up, then BENCH_SECONDS). One server is
+// loaded at a time; ratios come from one run. BENCH_PROFILE=dir writes a CPU profile of the
+// `pbpages start` process there. Run after `npm run build`. Prints a table and, last, one
+// JSON line.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import autocannon from 'autocannon';
-import ejs from 'ejs';
-import express from 'express';
-import { resolveConfig } from '../dist/config.js';
-import { startApp } from '../dist/server/app.js';
+import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const profileDir = process.env.BENCH_PROFILE ? resolve(process.env.BENCH_PROFILE) : undefined;
+const repo = resolve(import.meta.dirname, '..');
+const autocannonCli = join(createRequire(import.meta.url).resolve('autocannon/package.json'), '..', 'autocannon.js');
 const items = Array.from({ length: 20 }, (_, i) => ({ id: i, title: `Item <${i}>`, done: i % 3 === 0 }));
 const layout = `<!doctype html><html><head><title><%= title %></title></head><body><header>Bench</header><%- slot %></body></html>`;
 const partial = `<li class="<%= item.done ? 'done' : 'open' %>"><%= item.title %></li>`;
 const list = `<h1><%= title %></h1><ul><% for (const item of items) { %><%- include('item.ejs', { item }) %><% } %></ul>`;
 
+const children = [];
+const cleanup = [];
+
 async function project(routes) {
   const root = await mkdtemp(join(tmpdir(), 'pbpages-bench-render-'));
+  cleanup.push(() => rm(root, { recursive: true, force: true }));
   const pages = join(root, 'pages');
   await mkdir(join(pages, '_private'), { recursive: true });
   await writeFile(join(pages, '+layout.ejs'), layout.replace('<%= title %>', "<%= meta('title') %>"));
@@ -30,82 +39,154 @@ async function project(routes) {
   return root;
 }
 
+async function freePort() {
+  const server = createServer();
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address();
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+function spawnNode(args, options) {
+  const child = spawn(process.execPath, args, options);
+  children.push(child);
+  return child;
+}
+
+/** The first line a child prints on stdout, parsed as JSON. */
+function firstLine(child) {
+  return new Promise((done, fail) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const end = out.indexOf('\n');
+      if (end >= 0) done(JSON.parse(out.slice(0, end)));
+    });
+    child.once('exit', (code) => fail(new Error(`server exited with ${code} before it was ready`)));
+  });
+}
+
+async function firstOk(url, deadline) {
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no 200 from ${url} in time`);
+}
+
+/** `pbpages start` in `root`, its stdout (the request log) going to requests.log there. */
+async function pbpagesStart(root, profile) {
+  const port = await freePort();
+  const log = await open(join(root, 'requests.log'), 'w');
+  cleanup.push(() => log.close());
+  const flags = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+  spawnNode([...flags, join(repo, 'bin/pbpages.js'), 'start'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PB_PORT: '0', PB_DATA_DIR: join(root, 'pb_data') },
+    stdio: ['ignore', log.fd, 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await firstOk(`${url}/r5`, Date.now() + 30_000);
+  return url;
+}
+
+function autocannon(url, duration) {
+  return new Promise((done, fail) => {
+    const child = spawnNode([autocannonCli, '-c', '50', '-d', String(duration), '-j', url], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.once('exit', (code) => {
+      try {
+        if (code !== 0) throw new Error(`autocannon exited with ${code}`);
+        done(JSON.parse(out));
+      } catch (error) {
+        fail(error);
+      }
+    });
+  });
+}
+
 async function measure(url) {
-  const result = await autocannon({ url, connections: 50, duration: seconds });
+  await autocannon(url, 1);
+  const result = await autocannon(url, seconds);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;
 }
 
-async function listen(server) {
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  return `http://127.0.0.1:${server.address().port}`;
-}
+const same = (a, b) => a.replace(/\s/g, '') === b.replace(/\s/g, '');
 
-const cleanup = [];
 try {
   const small = await project(10);
   const large = await project(1000);
-  cleanup.push(() => rm(small, { recursive: true, force: true }), () => rm(large, { recursive: true, force: true }));
-  const config = resolveConfig({ port: 0 });
-  const pb10 = await startApp({ root: small, config, log: () => {} });
-  cleanup.push(() => pb10.close());
-  const html = await (await fetch(`${pb10.url}/r5`)).text();
-
-  // Express 5 + EJS: the same templates, compiled and cached the same way (view cache on).
   const views = await mkdtemp(join(tmpdir(), 'pbpages-bench-express-'));
   cleanup.push(() => rm(views, { recursive: true, force: true }));
   await writeFile(join(views, 'layout.ejs'), layout);
   await writeFile(join(views, 'item.ejs'), partial);
   await writeFile(join(views, 'list.ejs'), list);
-  const app = express();
-  app.set('views', views);
-  app.set('view engine', 'ejs');
-  app.set('view cache', true);
-  const renderFile = (name, data) => new Promise((done, fail) => app.render(name, data, (error, out) => (error ? fail(error) : done(out))));
-  app.get('/r5', async (_req, res) => {
-    const slot = await renderFile('list', { title: 'Bench', items });
-    res.send(await renderFile('layout', { title: 'Bench', slot }));
-  });
-  const expressServer = createServer(app);
-  const expressUrl = await listen(expressServer);
-  cleanup.push(() => new Promise((done) => expressServer.close(done)));
-  const expressHtml = await (await fetch(`${expressUrl}/r5`)).text();
-  if (expressHtml.replace(/\s/g, '') !== html.replace(/\s/g, '')) throw new Error('Express and pbpages render different HTML');
+  await writeFile(join(views, 'items.json'), JSON.stringify(items));
 
-  const raw = createServer((_req, res) => {
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.end(html);
-  });
-  const rawUrl = await listen(raw);
-  cleanup.push(() => new Promise((done) => raw.close(done)));
+  const pb10 = await pbpagesStart(small, profileDir);
+  const quietChild = spawnNode([join(import.meta.dirname, 'render-quiet.js'), small], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const quiet = (await firstLine(quietChild)).url;
+  const peersChild = spawnNode([join(import.meta.dirname, 'render-peers.js'), views], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const peers = await firstLine(peersChild);
 
-  const pbpagesRps = await measure(`${pb10.url}/r5`);
-  const expressRps = await measure(`${expressUrl}/r5`);
-  const rawRps = await measure(`${rawUrl}/r5`);
-  const pb1000 = await startApp({ root: large, config, log: () => {} });
-  cleanup.push(() => pb1000.close());
-  const routes1000Rps = await measure(`${pb1000.url}/r5`);
-  const routes10Rps = await measure(`${pb10.url}/r5`);
+  const html = await (await fetch(`${pb10}/r5`)).text();
+  for (const [name, url] of Object.entries({ quiet, ...peers })) {
+    if (!same(await (await fetch(`${url}/r5`)).text(), html)) throw new Error(`${name} and pbpages render different HTML`);
+  }
 
+  const logBefore = (await readFile(join(small, 'requests.log'), 'utf8')).split('\n').length;
+  const pbpagesRps = await measure(`${pb10}/r5`);
+  const logLines = (await readFile(join(small, 'requests.log'), 'utf8')).split('\n').length - logBefore;
+  const quietRps = await measure(`${quiet}/r5`);
+  const expressRenderRps = await measure(`${peers.expressRender}/r5`);
+  const expressCompiledRps = await measure(`${peers.expressCompiled}/r5`);
+  const rawRps = await measure(`${peers.raw}/r5`);
+  const pb1000 = await pbpagesStart(large);
+  const routes1000Rps = await measure(`${pb1000}/r5`);
+  const routes10Rps = await measure(`${pb10}/r5`);
+
+  const ratio = (a, b) => Number((a / b).toFixed(2));
   const figures = {
     pbpagesRps: Math.round(pbpagesRps),
-    expressRps: Math.round(expressRps),
+    pbpagesNoLogRps: Math.round(quietRps),
+    expressRenderRps: Math.round(expressRenderRps),
+    expressCompiledRps: Math.round(expressCompiledRps),
     rawRps: Math.round(rawRps),
     routes10Rps: Math.round(routes10Rps),
     routes1000Rps: Math.round(routes1000Rps),
-    vsExpress: Number((pbpagesRps / expressRps).toFixed(2)),
-    vsRaw: Number((pbpagesRps / rawRps).toFixed(2)),
-    routes1000vs10: Number((routes1000Rps / routes10Rps).toFixed(2)),
+    requestLogLines: logLines,
+    vsExpress: ratio(pbpagesRps, expressRenderRps),
+    vsExpressCompiled: ratio(pbpagesRps, expressCompiledRps),
+    vsRaw: ratio(pbpagesRps, rawRps),
+    routes1000vs10: ratio(routes1000Rps, routes10Rps),
+    requestLogCost: Number((1 - pbpagesRps / quietRps).toFixed(2)),
   };
+  const targets = { vsExpress: 1.5, vsExpressCompiled: 2, vsRaw: 0.6, routes1000vs10: 0.95 };
   console.table([
-    { server: 'pbpages (layout + partial + 20 items)', 'req/s': figures.pbpagesRps },
-    { server: 'Express 5 + EJS, same templates', 'req/s': figures.expressRps },
+    { server: 'pbpages start (auth extension, request log to a file)', 'req/s': figures.pbpagesRps },
+    { server: 'same runtime, request log off', 'req/s': figures.pbpagesNoLogRps },
+    { server: 'Express 5 + EJS res.render, view cache on', 'req/s': figures.expressRenderRps },
+    { server: 'Express 5, templates compiled once by hand', 'req/s': figures.expressCompiledRps },
     { server: 'raw node:http, prebuilt HTML', 'req/s': figures.rawRps },
-    { server: 'pbpages, 10 routes', 'req/s': figures.routes10Rps },
-    { server: 'pbpages, 1,000 routes', 'req/s': figures.routes1000Rps },
+    { server: 'pbpages start, 10 routes (again)', 'req/s': figures.routes10Rps },
+    { server: 'pbpages start, 1,000 routes', 'req/s': figures.routes1000Rps },
   ]);
-  console.log(`vs Express ${figures.vsExpress}x (target >= 1.5), vs raw ${figures.vsRaw}x (target >= 0.6), 1,000 vs 10 routes ${figures.routes1000vs10}x (target >= 0.95)`);
-  console.log(JSON.stringify({ bench: 'render', seconds, ...figures, targets: { vsExpress: 1.5, vsRaw: 0.6, routes1000vs10: 0.95 } }));
+  console.log(
+    `vs Express res.render ${figures.vsExpress}x (target >= ${targets.vsExpress}), vs hand-compiled Express ${figures.vsExpressCompiled}x (target >= ${targets.vsExpressCompiled}), ` +
+      `vs raw ${figures.vsRaw}x (target >= ${targets.vsRaw}), 1,000 vs 10 routes ${figures.routes1000vs10}x (target >= ${targets.routes1000vs10}); ` +
+      `the request log (${logLines} lines written) costs ${Math.round(figures.requestLogCost * 100)}% of throughput`,
+  );
+  console.log(JSON.stringify({ bench: 'render', seconds, ...figures, targets }));
 } finally {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : undefined)));
   for (const step of cleanup.reverse()) await step();
 }

@@ -109,6 +109,7 @@ const slotMarker = /<!--\s*slot:(\w+)\s*-->/g;
 /** Splits page HTML at `<!-- slot:name -->` markers: the unmarked part is `slot`, each marked part a named slot. */
 export function splitSlots(html: string): { slot: string; slots: Record<string, string> } {
   const slots: Record<string, string> = {};
+  if (!html.includes('<!--')) return { slot: html, slots };
   const marks = [...html.matchAll(slotMarker)];
   if (marks.length === 0) return { slot: html, slots };
   let slot = html.slice(0, marks[0]!.index);

@@ -135,10 +135,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 function write(res: ServerResponse, result: RenderResult, head: boolean, inject: string | undefined): number {
   const isHtml = (result.headers['content-type'] ?? '').startsWith('text/html');
   const body = inject && isHtml ? (/<\/body>/i.test(result.body) ? result.body.replace(/<\/body>/i, `${inject}</body>`) : result.body + inject) : result.body;
-  const headers: Record<string, string | string[] | number> = { ...result.headers, 'x-content-type-options': 'nosniff', 'content-length': Buffer.byteLength(body) };
+  // Encoded once: the length and the bytes sent come from the same buffer.
+  const payload = Buffer.from(body);
+  const headers: Record<string, string | string[] | number> = { ...result.headers, 'x-content-type-options': 'nosniff', 'content-length': payload.length };
   if (result.cookies.length > 0) headers['set-cookie'] = result.cookies;
   if (isHtml) headers['x-frame-options'] = 'SAMEORIGIN';
   res.writeHead(result.status, headers);
-  res.end(head ? undefined : body);
+  res.end(head ? undefined : payload);
   return result.status;
 }

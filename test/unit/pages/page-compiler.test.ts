@@ -79,6 +79,15 @@ describe('compiled pages', () => {
     expect(await render('<%- include("outer.ejs", { item: { title: "n" } }) %>', ctx)).toBe('[<li>n by Ada</li>]');
   });
 
+  it('binds an include with a literal name to the compiled partial once, so rendering no longer looks it up', async () => {
+    const own = new TemplateCache(dir);
+    await writeFile(join(dir, '_private', 'gone.ejs'), '<b><%= x %></b>');
+    const file = await page('<%- include("gone.ejs", { x: 1 }) %><%- include("gone.ejs", { x: 2 }) %>');
+    const render = own.get(file, true);
+    await rm(join(dir, '_private', 'gone.ejs'));
+    expect(await render({})).toBe('<b>1</b><b>2</b>');
+  });
+
   it('resolves includes with computed names, and partials that include themselves, when they run', async () => {
     expect(await render('<%- include(name, { item: { title: "c" } }) %>', { name: 'item.ejs' })).toBe('<li>c by nobody</li>');
     expect(await render('<%- include("tree.ejs", { depth: 2 }) %>', {})).toBe('(2(1(0)))');

@@ -58,7 +58,8 @@ export class PageEngine {
     if (!match) return this.error(new HttpError(404, `No page at ${pathname}.`), []);
     const state: ResponseState = { status: 200, headers: {}, cookies: [] };
     try {
-      const body = await parseRequestBody(req, this.#options.bodyLimit);
+      // GET/HEAD have no body and most routes no middleware: skip those awaits (a promise and a microtask each).
+      const body = req.method === 'GET' || req.method === 'HEAD' ? { formData: {}, json: undefined } : await parseRequestBody(req, this.#options.bodyLimit);
       const flashValue = req.headers.cookie?.includes(`${flashCookie}=`) ? readCookie(req.headers.cookie, flashCookie) : undefined;
       const ctx = createPageContext({
         req, secure, params: match.params, formData: body.formData, json: body.json, state,
@@ -68,7 +69,7 @@ export class PageEngine {
       });
       if (flashValue !== undefined) ctx.response.cookie(flashCookie, '', { maxAge: 0 });
       for (const extension of this.#options.extensions) await extension.extend(ctx);
-      if (await this.#runMiddleware(ctx, state, match.route)) return finish(state, '');
+      if (match.route.middleware.length > 0 && (await this.#runMiddleware(ctx, state, match.route))) return finish(state, '');
       if (match.route.load) Object.assign(ctx.data, await (await loadPageModule(match.route.load))(ctx as never));
       const html = await this.templates.get(match.route.file, true)(ctx);
       if (state.redirect || state.body) return finish(state, '');

@@ -217,6 +217,15 @@ try {
     `by CPU per request: ${figures.cpuVsExpressCompiled}x the hand-compiled Express peer, ${figures.cpuVsRaw}x raw ` +
       `(${figures.cpuUsPerRequest.pbpages} µs vs ${figures.cpuUsPerRequest.expressCompiled} µs and ${figures.cpuUsPerRequest.raw} µs)`,
   );
+  // Closing note: a target not met is reported with what stands in the way, as measured here.
+  const unmet = Object.entries(targets).filter(([figure, target]) => figures[figure] < target).map(([figure]) => figure);
+  if (unmet.length > 0) {
+    console.log(
+      `not met: ${unmet.join(', ')}. Per request, pbpages used ${cpu.pbpages} µs of CPU (${cpu.quiet} µs with the request log off), ` +
+        `the hand-compiled Express peer ${cpu.expressCompiled} µs, raw node:http ${cpu.raw} µs; req/s also depends on how busy the machine is. ` +
+        'BENCH_PROFILE=dir writes a CPU profile of pbpages to see where the time goes.',
+    );
+  }
   console.log(JSON.stringify({ bench: 'render', seconds, rounds, ...figures, targets }));
 } finally {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');

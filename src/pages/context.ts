@@ -59,6 +59,15 @@ export interface PageContext extends PageContextVariables, ExtensionContext {
   data: Record<string, unknown>;
 }
 
+/**
+ * Context names the engine always sets and that keep their value while a template runs (no
+ * getters): the template compiler reads them once into local variables. Anything an extension
+ * or middleware adds (`auth`, `pb`, …) is read from the context at each use instead.
+ */
+export const plainContextNames: readonly string[] = [
+  'request', 'response', 'params', 'formData', 'body', 'redirect', 'flash', 'meta', 'env', 'asset', 'data', 'slot', 'slots',
+];
+
 /** Only same-origin paths: refuses `//host`, `/\host`, schemes and control characters (open redirects). */
 export function assertSafeRedirect(path: string): void {
   if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(path)) {

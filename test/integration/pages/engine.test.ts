@@ -144,7 +144,10 @@ describe('pages over HTTP', () => {
   it('turns an error with a status into that status, and any other error into a generic 500 that logs the details', async () => {
     const taken = await get('/taken');
     expect(taken.status).toBe(409);
-    expect(await taken.text()).toContain('Already taken.');
+    const takenPage = await taken.text();
+    expect(takenPage).toContain('Already taken.');
+    expect(takenPage).not.toContain('taken.ejs');
+    expect(takenPage).not.toContain('<script server>');
     const boom = await get('/boom');
     expect(boom.status).toBe(500);
     const page = await boom.text();

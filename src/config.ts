@@ -20,7 +20,7 @@ export interface AnonymousOptions {
   allowGet: boolean;
   /** Guests never upgraded are pruned this many days after creation. */
   retentionDays: number;
-  /** Read the client IP from X-Forwarded-For (only behind a proxy you run). */
+  /** Read the client IP from X-Forwarded-For (only behind a proxy you run); used by every rate limit. */
   trustProxy: boolean;
   /**
    * Guest-owned data moved to the account a guest merges into: collection →
@@ -61,9 +61,24 @@ export interface OAuth2Options {
   providersCacheSeconds: number;
 }
 
+/** A number of counted attempts per window. */
+export interface AttemptLimit {
+  max: number;
+  windowSeconds: number;
+}
+
+/** Throttling of `signInWithPassword` and `registerWithPassword` (failed attempts count). */
+export interface SignInRateLimitOptions {
+  /** Per client IP (IPv6 by /64); registrations count here even when they succeed. */
+  perIp: AttemptLimit;
+  /** Per account (collection + lower-cased email), from any IP; a successful sign-in clears it. */
+  perAccount: AttemptLimit;
+}
+
 export interface AuthOptions {
   anonymous: AnonymousOptions;
   oauth2: OAuth2Options;
+  signInRateLimit: SignInRateLimitOptions;
   /** Name of the session cookie (the SDK's format). */
   cookieName: string;
   /** How long a token the backend accepted is trusted without asking again. */
@@ -92,6 +107,12 @@ export interface PbpagesConfig {
   trustedOrigins: string[];
   /** Prune stale guests once a day while `pbpages start` runs. */
   pruneGuestsDaily: boolean;
+  /** Redis shared by several pbpages processes (limits, session invalidation); usually from REDIS_URL. */
+  redisUrl: string | undefined;
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
+  shutdownTimeoutSeconds: number;
+  /** Prometheus metrics (off by default): served on `path`, which pages cannot shadow. */
+  metrics: { enabled: boolean; path: string };
   auth: AuthOptions;
 }
 
@@ -113,6 +134,9 @@ export const defaultConfig: PbpagesConfig = {
   bodyLimit: 1024 * 1024,
   trustedOrigins: [],
   pruneGuestsDaily: true,
+  redisUrl: undefined,
+  shutdownTimeoutSeconds: 10,
+  metrics: { enabled: false, path: '/metrics' },
   auth: {
     anonymous: {
       enabled: true,
@@ -129,6 +153,10 @@ export const defaultConfig: PbpagesConfig = {
       onMerge: undefined,
     },
     oauth2: { callbackPath: '/auth/oauth2/callback', flowSeconds: 600, providersCacheSeconds: 5 },
+    signInRateLimit: {
+      perIp: { max: 20, windowSeconds: 15 * 60 },
+      perAccount: { max: 10, windowSeconds: 15 * 60 },
+    },
     cookieName: 'pb_auth',
     verifyCacheSeconds: 30,
     refreshWithinSeconds: 24 * 3600,

@@ -27,23 +27,29 @@ import { oauth2Providers, startOAuth2 } from './oauth2-start.js';
 import type { OAuth2Provider, StartOAuth2Options } from './oauth2-start.js';
 import { registerWithPassword } from './password-auth.js';
 import type { CollectionOption } from './password-auth.js';
+import { GuestRateLimit } from './guest-rate-limit.js';
+import { createLimiter } from './rate-limiter.js';
+import type { LimiterFactory } from './rate-limiter.js';
 import { signInWithPasswordMerging } from './password-merge.js';
 import type { SignInOptions } from './password-merge.js';
-import { createMemoryRateLimitStore } from './rate-limit.js';
-import type { RateLimitStore } from './rate-limit.js';
 import { RequestSession } from './request-session.js';
+import type { SessionInvalidation } from './session-invalidation.js';
 import { SessionVerifier } from './session-verifier.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 import { signOut } from './sign-out.js';
+import type { SignOutOptions } from './sign-out.js';
 
 export interface AuthExtensionOptions {
   config: PbpagesConfig;
   /** The backend the SDK talks to (embedded or a real PocketBase). */
   pocketbaseUrl: string;
-  /** Needed by `linkWithPassword`; without it that function throws `superuser_required`. */
+  /** Needed by `linkWithPassword` and `signOut({ everywhere })`; without it they throw `superuser_required`. */
   superuser?: SuperuserCredentials;
   log?: (line: string) => void;
-  /** Where guest-creation counts live; one process's memory by default. */
-  rateLimitStore?: RateLimitStore;
+  /** Builds the rate limiters (guest creation, sign-in); counts live in this process's memory by default. */
+  createLimiter?: LimiterFactory;
+  /** How other page-server processes learn that a record's sessions ended (several processes only). */
+  invalidation?: SessionInvalidation;
   /** The random part of guest emails; tests replace it to force a collision. */
   guestId?: () => string;
 }
@@ -58,7 +64,7 @@ export interface AuthContext {
   signInWithPassword(email: string, password: string, options?: SignInOptions): Promise<SignedIn>;
   registerWithPassword(email: string, password: string, options?: CollectionOption): Promise<SignedIn>;
   linkWithPassword(email: string, password: string): Promise<SignedIn>;
-  signOut(options?: { deleteGuest?: boolean }): Promise<void>;
+  signOut(options?: SignOutOptions): Promise<void>;
   /** The OAuth2 providers of the collection (none when OAuth2 is off); cached for a few seconds. */
   oauth2Providers(collection?: string): Promise<OAuth2Provider[]>;
   /** Redirects the visitor to the provider; the built-in callback finishes the sign-in. */
@@ -72,6 +78,7 @@ export interface AuthContext {
  */
 export function createAuthExtension(options: AuthExtensionOptions): PageExtension & { close(): void } {
   const { config, pocketbaseUrl } = options;
+  const limiterFactory = options.createLimiter ?? createLimiter;
   const deps: AuthDeps = {
     auth: config.auth,
     pocketbaseUrl,
@@ -81,12 +88,18 @@ export function createAuthExtension(options: AuthExtensionOptions): PageExtensio
       refreshWithinSeconds: config.auth.refreshWithinSeconds,
     }),
     collections: new AuthCollections(pocketbaseUrl),
-    rateLimitStore: options.rateLimitStore ?? createMemoryRateLimitStore(),
+    guestRateLimit: new GuestRateLimit(limiterFactory, config.auth.anonymous.rateLimit),
+    signInThrottle: new SignInThrottle(limiterFactory, config.auth.signInRateLimit),
     superuser: options.superuser ? createSuperuserClient(pocketbaseUrl, options.superuser) : undefined,
     log: options.log ?? ((line) => console.log(line)),
     guestId: options.guestId,
   };
   const settings = { pocketbaseUrl, cookieName: config.auth.cookieName };
+  const { invalidation } = options;
+  if (invalidation) {
+    deps.verifier.cache.onRecordForgotten((recordId) => invalidation.publish(recordId));
+    invalidation.subscribe((recordId) => deps.verifier.cache.forgetRecord(recordId));
+  }
   const providerList = new ProviderList((collection) => oauth2Providers(deps, collection), { freshMs: config.auth.oauth2.providersCacheSeconds * 1000 });
 
   /** The OAuth2 callback: the flow cookie is spent either way; failures become a redirect with a message. */
@@ -125,8 +138,8 @@ export function createAuthExtension(options: AuthExtensionOptions): PageExtensio
       const functions: Omit<AuthContext, 'auth' | 'pb'> = {
         isAnonymous: () => isGuestRecord(session.record, config.auth.anonymous),
         signInAnonymously: (arg) => signInAnonymously(deps, ctx.request, session, arg),
-        signInWithPassword: (email, password, opts) => signInWithPasswordMerging(deps, session, email, password, opts),
-        registerWithPassword: (email, password, opts) => registerWithPassword(deps, session, email, password, opts),
+        signInWithPassword: (email, password, opts) => signInWithPasswordMerging(deps, ctx.request, session, email, password, opts),
+        registerWithPassword: (email, password, opts) => registerWithPassword(deps, ctx.request, session, email, password, opts),
         linkWithPassword: (email, password) => linkWithPassword(deps, session, email, password),
         signOut: (opts) => signOut(deps, session, opts),
         oauth2Providers: (collection) => providerList.get(collection ?? config.auth.anonymous.collection),

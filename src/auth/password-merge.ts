@@ -11,6 +11,7 @@ import { isGuestRecord } from './guest-identity.js';
 import { mergeGuest } from './guest-merge.js';
 import { signInWithPassword, type CollectionOption } from './password-auth.js';
 import type { RequestSession } from './request-session.js';
+import type { ExtensionRequest } from '../pages/extension.js';
 
 export interface SignInOptions extends CollectionOption {
   /** Merge a signed-in guest into the account (default: `auth.anonymous.mergeOnSignIn`). */
@@ -19,6 +20,7 @@ export interface SignInOptions extends CollectionOption {
 
 export async function signInWithPasswordMerging(
   deps: AuthDeps,
+  request: ExtensionRequest,
   session: RequestSession,
   email: string,
   password: string,
@@ -27,7 +29,7 @@ export async function signInWithPasswordMerging(
   const { mergeGuest: wanted, ...rest } = options;
   const guest = isGuestRecord(session.record, deps.auth.anonymous) ? session.record : undefined;
   const guestToken = session.token;
-  const signedIn = await signInWithPassword(deps, session, email, password, rest);
+  const signedIn = await signInWithPassword(deps, request, session, email, password, rest);
   const merge = wanted ?? deps.auth.anonymous.mergeOnSignIn;
   if (!guest || !guestToken || !merge || guest.id === signedIn.record.id || guest.collectionName !== signedIn.record.collectionName) return signedIn;
   try {

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { customAlphabet, nanoid } from 'nanoid';
 import type { PbpagesConfig } from '../config.js';
 import type { PageExtension } from '../pages/extension.js';
+import type { AuthExtensionOptions } from '../auth/extension.js';
 import { createAuthExtension } from '../auth/extension.js';
 import { pruneGuests } from '../auth/guest-prune.js';
 import { setupGuestSchema } from '../auth/guest-schema.js';
@@ -21,6 +22,8 @@ export interface Runtime {
   pocketbaseUrl: string;
   /** Which backend answers, for the banner: `embedded (pbpages 0.1.0)`, `PocketBase 0.40.6`, `external`. */
   backend: string;
+  /** The superuser set-up ran with (given, or generated for a managed backend); `--workers` hands it to the workers. */
+  superuser: SuperuserCredentials | undefined;
   extensions: PageExtension[];
   close(): Promise<void>;
 }
@@ -42,6 +45,8 @@ export async function createRuntime(options: {
   log: (line: string) => void;
   /** A managed backend died while serving (its exit code and last log lines). */
   onBackendExit?: (detail: string) => void;
+  /** Where limits and session invalidation live when several processes serve (./shared-state.ts). */
+  shared?: Pick<AuthExtensionOptions, 'createLimiter' | 'invalidation'>;
 }): Promise<Runtime> {
   const { root, config, log } = options;
   let managed: ManagedBackend | undefined;
@@ -68,12 +73,13 @@ export async function createRuntime(options: {
     log('pbpages: no superuser credentials (PB_SUPERUSER_EMAIL / PB_SUPERUSER_PASSWORD): skipping `pbpages setup`; guest upgrades are unavailable.');
   }
 
-  const auth = createAuthExtension({ config, pocketbaseUrl, ...(credentials ? { superuser: credentials } : {}), log });
+  const auth = createAuthExtension({ config, pocketbaseUrl, ...(credentials ? { superuser: credentials } : {}), log, ...options.shared });
   const timer = superuser && config.pruneGuestsDaily ? schedulePrune(superuser, config, log) : undefined;
 
   return {
     pocketbaseUrl,
     backend: managed?.description ?? 'external',
+    superuser: credentials,
     extensions: [auth],
     async close() {
       if (timer) clearInterval(timer);

@@ -90,6 +90,8 @@ async function route(ctx: RequestContext, parts: string[]): Promise<Result> {
     'POST confirm-password-reset': async (c) => (await confirmPasswordReset(ctx, c), noContent),
   };
   if (action === 'impersonate' && id && !extra && m === 'POST') return ok(impersonate(ctx, collectionFor(ctx, name, true, true), id));
+  // auth-refresh checks the requester's collection before the collection's type (PocketBase's RequireSameCollectionContextAuth).
+  if (action === 'auth-refresh' && !id && m === 'POST') return ok(authRefresh(ctx, collectionFor(ctx, name, true, false)));
   const handler = !id ? authRoutes[`${m} ${action}`] : undefined;
   if (!handler) throw unknownRoute(m);
   return handler(collectionFor(ctx, name, true, true));

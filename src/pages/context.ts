@@ -10,7 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import { serialize, parse } from 'cookie';
 import type { CookieOptions, ExtensionContext } from './extension.js';
-import { encodeFlash, flashCookie } from './flash.js';
+import { encodeFlash, flashCookie, flashSeconds } from './flash.js';
 import { HttpError } from './http-error.js';
 
 /** Augment this interface to type what your middleware or extensions add. */
@@ -60,6 +60,15 @@ export interface PageContext extends PageContextVariables, ExtensionContext {
   include(name: string, locals?: Record<string, unknown>): string;
   data: Record<string, unknown>;
 }
+
+/**
+ * Context names the engine always sets and that keep their value while a template runs (no
+ * getters): the template compiler reads them once into local variables. Anything an extension
+ * or middleware adds (`auth`, `pb`, …) is read from the context at each use instead.
+ */
+export const plainContextNames: readonly string[] = [
+  'request', 'response', 'params', 'formData', 'body', 'redirect', 'flash', 'meta', 'env', 'asset', 'data', 'slot', 'slots',
+];
 
 /** Only same-origin paths: refuses `//host`, `/\host`, schemes and control characters (open redirects). */
 export function assertSafeRedirect(path: string): void {
@@ -132,7 +141,7 @@ export function createPageContext(input: ContextInput): PageContext {
     body: () => input.json,
     redirect(path, options = {}) {
       response.redirect(path, options.status ?? 303);
-      if (options.message) cookie(flashCookie, encodeFlash(options.message), { maxAge: 60 });
+      if (options.message) cookie(flashCookie, encodeFlash(options.message), { maxAge: flashSeconds });
     },
     flash: input.flash,
     meta(key, ...value) {

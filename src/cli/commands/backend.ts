@@ -35,6 +35,8 @@ async function serve(args: string[]): Promise<number> {
     if (process.send) process.once('disconnect', stop);
   });
   await backend.close();
+  // The IPC channel from `pbpages start` would keep this process alive until its parent's kill timeout.
+  if (process.connected) process.disconnect();
   return 0;
 }
 

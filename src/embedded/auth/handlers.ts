@@ -8,7 +8,8 @@ import { ApiError, ValidationError, fieldError, type FieldError } from '../api-e
 import type { RequestContext, Row } from '../context.js';
 import type { CollectionJson } from '../filter/index.js';
 import { newTokenKey } from '../ids.js';
-import { ruleWhere } from '../records/rules.js';
+import { expandRecords } from '../records/expand.js';
+import { ruleQuery } from '../records/rules.js';
 import { serializeRecord } from '../records/serialize.js';
 import { unlinkOnVerifiedUpgrade } from '../records/verified-upgrade.js';
 import { isEmail } from '../schema/fields.js';
@@ -19,7 +20,10 @@ import { issueToken, verifyToken, type TokenKind } from './tokens.js';
 const validationFailed = 'An error occurred while validating the submitted data.';
 
 function authResponse(ctx: RequestContext, collection: CollectionJson, record: Row, token: string) {
-  return { token, record: serializeRecord(collection, record, ctx, { authResponse: true }) };
+  const json = serializeRecord(collection, record, ctx, { authResponse: true });
+  // Expanded as the authenticated record itself would see them.
+  expandRecords({ ...ctx, auth: { collection, record, claims: {} }, isSuperuser: collection.name === '_superusers' }, collection, [json]);
+  return { token, record: json };
 }
 
 function requireLength(errors: Record<string, FieldError>, body: Record<string, unknown>, key: string, min: number, max: number): void {
@@ -35,21 +39,35 @@ export function authRuleAllows(ctx: RequestContext, collection: CollectionJson, 
   if (rule === '' || rule === undefined) return true;
   // The rule is checked as that record would see it (it is about to become the requester).
   const asRecord: RequestContext = { ...ctx, auth: { collection, record, claims: {} }, isSuperuser: false };
-  return !!ctx.backend.rows.get(collection.name, record.id, ruleWhere(asRecord, collection, String(rule)));
+  return !!ctx.backend.rows.get(collection.name, record.id, ruleQuery(asRecord, collection, String(rule)));
+}
+
+/** Whether `field` has a single-column unique index with COLLATE NOCASE (identity lookups then ignore case, as PocketBase). */
+function hasNocaseUniqueIndex(collection: CollectionJson, field: string): boolean {
+  return ((collection.indexes as string[] | undefined) ?? []).some((sql) => {
+    const m = /^\s*CREATE\s+UNIQUE\s+INDEX\b[^(]*\(([^)]*)\)/i.exec(sql);
+    const columns = m ? m[1]!.split(',') : [];
+    if (columns.length !== 1) return false;
+    const [name = '', ...rest] = columns[0]!.trim().split(/\s+/);
+    return name.replace(/[`"'[\]]/g, '').toLowerCase() === field.toLowerCase() && /\bCOLLATE\s+NOCASE\b/i.test(rest.join(' '));
+  });
 }
 
 export function authMethods(collection: CollectionJson): unknown {
   const password = (collection.passwordAuth as { enabled?: boolean; identityFields?: string[] } | undefined) ?? {};
+  const enabled = password.enabled !== false;
+  // A disabled password login lists no identity fields; the legacy flags follow the list (record_auth_methods.go).
+  const identityFields = enabled ? (password.identityFields ?? ['email']) : [];
   const oauth2 = oauth2Options(collection);
   const providers = oauth2.enabled ? oauth2.providers.filter((p) => oidcNames.includes(p.name)).map(providerInfo) : [];
   return {
-    password: { identityFields: password.identityFields ?? ['email'], enabled: password.enabled !== false },
+    password: { identityFields, enabled },
     oauth2: { providers, enabled: oauth2.enabled },
     mfa: { enabled: false, duration: 0 },
     otp: { enabled: false, duration: 0 },
     authProviders: providers,
-    usernamePassword: false,
-    emailPassword: password.enabled !== false,
+    usernamePassword: enabled && identityFields.includes('username'),
+    emailPassword: enabled && identityFields.includes('email'),
   };
 }
 
@@ -70,12 +88,12 @@ export async function authWithPassword(ctx: RequestContext, collection: Collecti
   let record: Row | undefined;
   for (const field of fields) {
     if (field === 'email' && !identity.includes('@')) continue;
-    record = ctx.backend.rows.findBy(collection.name, field, identity);
+    record = ctx.backend.rows.findBy(collection.name, field, identity, hasNocaseUniqueIndex(collection, field));
     if (record) break;
   }
   const ok = await checkPassword(String(ctx.body.password), record?.password as string | undefined);
   if (!record || !ok) throw new ApiError(400, 'Failed to authenticate.');
-  if (!authRuleAllows(ctx, collection, record)) throw new ApiError(403, "The request doesn't satisfy the collection requirements to authenticate.");
+  if (!authRuleAllows({ ...ctx, ruleContext: 'password' }, collection, record)) throw new ApiError(403, "The request doesn't satisfy the collection requirements to authenticate.");
   return authResponse(ctx, collection, record, issueToken(ctx.backend, collection, record, 'authToken', { refreshable: true }));
 }
 

@@ -20,12 +20,27 @@ export interface AnonymousOptions {
   allowGet: boolean;
   /** Guests never upgraded are pruned this many days after creation. */
   retentionDays: number;
-  /** Read the client IP from X-Forwarded-For (only behind a proxy you run). */
+  /** Read the client IP from X-Forwarded-For (only behind a proxy you run); used by every rate limit. */
   trustProxy: boolean;
+}
+
+/** A number of counted attempts per window. */
+export interface AttemptLimit {
+  max: number;
+  windowSeconds: number;
+}
+
+/** Throttling of `signInWithPassword` and `registerWithPassword` (failed attempts count). */
+export interface SignInRateLimitOptions {
+  /** Per client IP (IPv6 by /64); registrations count here even when they succeed. */
+  perIp: AttemptLimit;
+  /** Per account (collection + lower-cased email), from any IP; a successful sign-in clears it. */
+  perAccount: AttemptLimit;
 }
 
 export interface AuthOptions {
   anonymous: AnonymousOptions;
+  signInRateLimit: SignInRateLimitOptions;
   /** Name of the session cookie (the SDK's format). */
   cookieName: string;
   /** How long a token the backend accepted is trusted without asking again. */
@@ -86,6 +101,10 @@ export const defaultConfig: PbpagesConfig = {
       allowGet: false,
       retentionDays: 90,
       trustProxy: false,
+    },
+    signInRateLimit: {
+      perIp: { max: 20, windowSeconds: 15 * 60 },
+      perAccount: { max: 10, windowSeconds: 15 * 60 },
     },
     cookieName: 'pb_auth',
     verifyCacheSeconds: 30,

@@ -14,6 +14,7 @@ import { AuthError } from './auth-error.js';
 import type { AuthDeps, SignedIn } from './auth-deps.js';
 import { toAuthError } from './error-mapping.js';
 import { isGuestEmail, isGuestRecord } from './guest-identity.js';
+import { assertPasswordFits } from './password-length.js';
 import type { RequestSession } from './request-session.js';
 
 export async function linkWithPassword(
@@ -35,6 +36,7 @@ export async function linkWithPassword(
     );
   }
   assertNotGuestEmail(email, deps);
+  assertPasswordFits(password);
   const collection = guest.collectionName;
   const oldToken = session.token;
   try {

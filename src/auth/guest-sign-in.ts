@@ -16,7 +16,6 @@ import type { AuthDeps, SignedIn } from './auth-deps.js';
 import { clientKey } from './client-ip.js';
 import { toAuthError } from './error-mapping.js';
 import { isGuestRecord, newGuestEmail, newGuestPassword } from './guest-identity.js';
-import { consumeRateLimit } from './rate-limit.js';
 import type { RequestSession } from './request-session.js';
 import type { ExtensionRequest } from '../pages/extension.js';
 import { isResponseError, fieldErrors } from '../pocketbase/response-error.js';
@@ -56,7 +55,7 @@ export async function signInAnonymously(
     }
   }
 
-  await consumeRateLimit(deps.rateLimitStore, clientKey(request, options.trustProxy), options.rateLimit);
+  await deps.guestRateLimit.consume(clientKey(request, options.trustProxy));
   const { email, password, record } = await createGuest(deps, collection);
   let signedIn: SignedIn;
   try {

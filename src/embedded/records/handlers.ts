@@ -18,7 +18,7 @@ import { authFormErrors, changedRow, loadValues, newRow, uniqueViolation, valida
 export function listRecords(ctx: RequestContext, collection: CollectionJson): unknown {
   const { query, orderBy } = listQuery(ctx, collection);
   const params = parseListParams(ctx.url.searchParams);
-  const rows = ctx.backend.rows.list(collection.name, query, orderBy, params.perPage, (params.page - 1) * params.perPage);
+  const rows = ctx.backend.rows.list(collection.name, query, orderBy, params.perPage, rowOffset(params));
   const total = params.skipTotal ? -1 : ctx.backend.rows.count(collection.name, query);
   const managed = managedIds(ctx, collection, rows.map((row) => row.id));
   const items = rows.map((row) => serializeRecord(collection, row, ctx, { managed: managed.has(row.id) }));
@@ -30,6 +30,14 @@ export function listRecords(ctx: RequestContext, collection: CollectionJson): un
     totalItems: total,
     totalPages: params.skipTotal ? -1 : Math.ceil(total / params.perPage),
   };
+}
+
+/**
+ * SQLite binds a JS number beyond 2^53 as a float, which OFFSET refuses (a 500);
+ * no table holds that many rows, so a clamped offset answers the same empty page.
+ */
+function rowOffset(params: { page: number; perPage: number }): number {
+  return Math.min((params.page - 1) * params.perPage, Number.MAX_SAFE_INTEGER);
 }
 
 function findAllowed(ctx: RequestContext, collection: CollectionJson, id: string, rule: unknown, body?: Record<string, unknown>): Row {

@@ -1,8 +1,8 @@
 /**
  * @module embedded/records/list-params
  * `page`, `perPage`, `skipTotal` of list requests, with PocketBase's rules:
- * non-positive → default, perPage capped at 1000, a non-integer or a
- * non-boolean is a 400, at most 8 sort fields (resolved in rules.ts).
+ * non-positive → default, perPage capped at 1000, a non-integer (or one beyond
+ * 64 bits) or a non-boolean is a 400, at most 8 sort fields (resolved in rules.ts).
  */
 import { ApiError } from '../api-error.js';
 
@@ -12,9 +12,14 @@ export interface ListParams {
   skipTotal: boolean;
 }
 
+const int64Max = 2n ** 63n - 1n;
+
 function int(value: string | null, fallback: number): number {
   if (value === null || value === '') return fallback;
   if (!/^-?\d+$/.test(value)) throw new ApiError(400);
+  // PocketBase parses into an int64: a number beyond it is a 400, like any other bad integer.
+  const big = BigInt(value);
+  if (big > int64Max || big < -int64Max - 1n) throw new ApiError(400);
   const n = Number(value);
   return n <= 0 ? fallback : n;
 }

@@ -4,7 +4,7 @@
  * (§4.3): auth form checks first (and alone), then every field validator, then
  * the unique indexes at insert time.
  */
-import { ValidationError, fieldError, type FieldError } from '../api-error.js';
+import { ApiError, ValidationError, fieldError, type FieldError } from '../api-error.js';
 import type { RequestContext, Row } from '../context.js';
 import type { CollectionJson, SqlValue } from '../filter/index.js';
 import { newRecordId, newTokenKey, now } from '../ids.js';
@@ -12,6 +12,8 @@ import { checkPassword, hashPassword } from '../auth/passwords.js';
 import { fromStorage, isMultiple, toStorage, validateField } from '../schema/fields.js';
 
 const maxPassword = 71;
+/** bcrypt hashes only the first 72 bytes of a password. */
+const bcryptMaxBytes = 72;
 
 /** Submitted values in stored form, with `+`/`-` modifiers applied over `current`. */
 export function loadValues(collection: CollectionJson, body: Record<string, unknown>, isSuperuser: boolean, current?: Row): Record<string, SqlValue> {
@@ -85,6 +87,11 @@ export function validateRecord(ctx: RequestContext, collection: CollectionJson, 
       if (password === undefined || password === '') continue;
       const min = Number(field.min ?? 0) || 8;
       const length = [...String(password)].length;
+      // bcrypt reads only 72 bytes; PocketBase (Go's bcrypt) refuses longer passwords outright,
+      // before its character limits, and shows why only to superusers (others get a bare 400).
+      if (Buffer.byteLength(String(password)) > bcryptMaxBytes) {
+        throw new ApiError(400, fail(updating), ctx.isSuperuser ? { password: fieldError('validation_invalid_value', 'Invalid value.') } : {});
+      }
       if (length < min) errors.password = fieldError('validation_min_text_constraint', `Must be at least ${min} character(s).`);
       else if (length > maxPassword) errors.password = fieldError('validation_max_text_constraint', `Must be less than ${maxPassword} character(s).`);
       continue;

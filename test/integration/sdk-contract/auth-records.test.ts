@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, startTestBackend, uniqueEmail, type TestBackend, failure } from '../helpers/backend.js';
 
@@ -46,6 +47,19 @@ describe('auth records through the SDK', () => {
   it('refuses a short password with validation_min_text_constraint', async () => {
     const error = await failure(signUp(uniqueEmail(), 'short'));
     expect(error.response.data.password.code).toBe('validation_min_text_constraint');
+  });
+
+  it('refuses a password over 72 UTF-8 bytes, even under 71 characters, instead of letting bcrypt drop its tail', async () => {
+    const fits = '\u{1F600}'.repeat(18); // 18 characters, 72 bytes
+    await signUp(uniqueEmail(), fits);
+    const admin = await backend.admin();
+    for (const tooLong of [`${fits}x`, 'a'.repeat(73)]) {
+      const error = await failure(signUp(uniqueEmail(), tooLong));
+      expect(error.status).toBe(400);
+      expect(error.message).toBe('Failed to create record.');
+      const asSuperuser = await failure(admin.collection('users').create({ email: uniqueEmail(), password: tooLong, passwordConfirm: tooLong }));
+      expect(asSuperuser.response.data.password.code).toBe('validation_invalid_value');
+    }
   });
 
   it('reports only the mismatched confirm when the email is also bad (form checks first)', async () => {
@@ -104,6 +118,15 @@ describe('auth records through the SDK', () => {
     stale.authStore.save(oldToken, null);
     expect((await failure(stale.collection('users').authRefresh())).status).toBe(401);
     await client(backend.url).collection('users').authWithPassword(email, 'new-password-1');
+  });
+
+  it('ends every session of a record when a superuser gives it a new tokenKey', async () => {
+    const { pb, email, password, record } = await signUp();
+    await pb.collection('users').authWithPassword(email, password);
+    const admin = await backend.admin();
+    await admin.collection('users').update(record.id, { tokenKey: randomBytes(30).toString('base64url') });
+    expect((await failure(pb.collection('users').authRefresh())).status).toBe(401);
+    await client(backend.url).collection('users').authWithPassword(email, password);
   });
 
   it('lists the password auth method', async () => {

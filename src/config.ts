@@ -22,6 +22,43 @@ export interface AnonymousOptions {
   retentionDays: number;
   /** Read the client IP from X-Forwarded-For (only behind a proxy you run); used by every rate limit. */
   trustProxy: boolean;
+  /**
+   * Guest-owned data moved to the account a guest merges into: collection →
+   * relation field pointing at the auth record, e.g. `{ notes: 'owner' }`.
+   */
+  merge: Record<string, string>;
+  /** A signed-in guest who signs in with a password to an existing account is merged into it. */
+  mergeOnSignIn: boolean;
+  /** Adds custom requests to the merge's batch (all or nothing with the rest). */
+  onMerge: MergeHook | undefined;
+}
+
+/** What a merge hook gets: the guest, the account it merges into, and the batch to add requests to. */
+export interface MergeHookInput {
+  guest: import('pocketbase').RecordModel;
+  account: import('pocketbase').RecordModel;
+  batch: MergeBatch;
+}
+
+/** The merge's batch: requests added here succeed or fail together with the merge. */
+export interface MergeBatch {
+  collection(name: string): {
+    create(body: Record<string, unknown>): void;
+    update(id: string, body: Record<string, unknown>): void;
+    upsert(body: Record<string, unknown>): void;
+    delete(id: string): void;
+  };
+}
+
+export type MergeHook = (input: MergeHookInput) => void | Promise<void>;
+
+export interface OAuth2Options {
+  /** The built-in route that finishes every provider's code flow. */
+  callbackPath: string;
+  /** How long a started flow may take before the callback refuses it. */
+  flowSeconds: number;
+  /** How long `oauth2Providers()` answers from its cache (0: ask the backend every time). */
+  providersCacheSeconds: number;
 }
 
 /** A number of counted attempts per window. */
@@ -40,6 +77,7 @@ export interface SignInRateLimitOptions {
 
 export interface AuthOptions {
   anonymous: AnonymousOptions;
+  oauth2: OAuth2Options;
   signInRateLimit: SignInRateLimitOptions;
   /** Name of the session cookie (the SDK's format). */
   cookieName: string;
@@ -110,7 +148,11 @@ export const defaultConfig: PbpagesConfig = {
       allowGet: false,
       retentionDays: 90,
       trustProxy: false,
+      merge: {},
+      mergeOnSignIn: true,
+      onMerge: undefined,
     },
+    oauth2: { callbackPath: '/auth/oauth2/callback', flowSeconds: 600, providersCacheSeconds: 5 },
     signInRateLimit: {
       perIp: { max: 20, windowSeconds: 15 * 60 },
       perAccount: { max: 10, windowSeconds: 15 * 60 },
@@ -134,8 +176,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Keys whose value is a free-form map (collection names), not a fixed shape. */
+const openMaps = new Set(['auth.anonymous.merge']);
+
 function merge<T>(base: T, override: unknown, path: string): T {
   if (override === undefined) return base;
+  if (openMaps.has(path)) {
+    if (!isPlainObject(override) || Object.entries(override).some(([k, v]) => !/^\w+$/.test(k) || typeof v !== 'string' || !/^\w+$/.test(v))) {
+      throw new TypeError(`pbpages config: "${path}" must map collection names to relation field names.`);
+    }
+    return { ...override } as T;
+  }
   if (!isPlainObject(base)) return override as T;
   if (!isPlainObject(override)) {
     throw new TypeError(`pbpages config: "${path || 'config'}" must be an object.`);

@@ -20,7 +20,13 @@ export type AuthErrorCode =
   | 'validation'
   | 'backend_unavailable'
   | 'superuser_required'
-  | 'cross_origin_forbidden';
+  | 'cross_origin_forbidden'
+  | 'oauth2_provider_unknown'
+  | 'oauth2_denied'
+  | 'oauth2_state_mismatch'
+  | 'oauth2_flow_expired'
+  | 'oauth2_failed'
+  | 'merge_failed';
 
 /** Field errors as PocketBase reports them: `{ email: { code, message } }`. */
 export type FieldErrors = Record<string, { code: string; message: string }>;

@@ -8,6 +8,7 @@
 import { ApiError } from './api-error.js';
 import type { RequestContext } from './context.js';
 import { quote } from './db.js';
+import { withoutSecrets } from './auth/oauth2-providers.js';
 import { compileFilter, FilterError, parseFilter, type CollectionJson, type Fragment } from './filter/index.js';
 
 export function requireSuperuser(ctx: RequestContext): void {
@@ -57,7 +58,7 @@ export function listCollections(ctx: RequestContext): unknown {
   const totalItems = (db.prepare(`SELECT COUNT(*) AS n FROM ${collectionsSource} r WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
   const rows = db.prepare(`SELECT r.id FROM ${collectionsSource} r WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...where.params, perPage, (page - 1) * perPage) as { id: string }[];
   return {
-    items: rows.map((row) => ctx.backend.collections.get(row.id)).filter(Boolean),
+    items: rows.map((row) => ctx.backend.collections.get(row.id)).filter((c): c is CollectionJson => Boolean(c)).map(withoutSecrets),
     page,
     perPage,
     totalItems,
@@ -65,21 +66,21 @@ export function listCollections(ctx: RequestContext): unknown {
   };
 }
 
-export const viewCollection = (ctx: RequestContext, idOrName: string): unknown => found(ctx, idOrName);
+export const viewCollection = (ctx: RequestContext, idOrName: string): unknown => withoutSecrets(found(ctx, idOrName));
 
 export function createCollection(ctx: RequestContext): unknown {
   const input = ctx.body as unknown as CollectionJson;
   if (input.id && ctx.backend.collections.get(String(input.id))) throw new ApiError(400, 'Failed to create collection.', { id: { code: 'validation_not_unique', message: 'Value must be unique.' } });
   const saved = ctx.backend.collections.save({ ...input, fields: input.fields ?? [] }, 'Failed to create collection.', 'create');
   ctx.backend.rows.reset();
-  return saved;
+  return withoutSecrets(saved);
 }
 
 export function updateCollection(ctx: RequestContext, idOrName: string): unknown {
   const existing = found(ctx, idOrName);
   const saved = ctx.backend.collections.save({ ...(ctx.body as unknown as CollectionJson), id: existing.id }, 'Failed to update collection.');
   ctx.backend.rows.reset();
-  return saved;
+  return withoutSecrets(saved);
 }
 
 export function deleteCollection(ctx: RequestContext, idOrName: string): void {

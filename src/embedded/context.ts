@@ -4,11 +4,13 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Db } from './db.js';
+import type { Gate } from './exclusive.js';
 import type { CollectionJson } from './filter/index.js';
 import type { Body } from './http-body.js';
 import type { Mailer } from './mailer.js';
 import type { Rows } from './records/rows.js';
 import type { CollectionStore } from './schema/collection-store.js';
+import type { SettingsStore } from './settings.js';
 
 export type Row = Record<string, unknown> & { id: string };
 
@@ -17,7 +19,10 @@ export interface Backend {
   collections: CollectionStore;
   rows: Rows;
   mailer: Mailer;
+  settings: SettingsStore;
   log: (line: string) => void;
+  /** Lets a write transaction span awaits (batch, OAuth2) with no other request inside it. */
+  gate: Gate;
 }
 
 export interface RequestAuth {

@@ -19,7 +19,9 @@ import { newRecordId, newTokenKey, now } from './ids.js';
 import { OutboxMailer, type Mailer } from './mailer.js';
 import { Rows } from './records/rows.js';
 import { CollectionStore } from './schema/collection-store.js';
+import { newGate } from './exclusive.js';
 import { createHandler } from './server.js';
+import { SettingsStore } from './settings.js';
 
 export { MemoryMailer, type Mailer, type MailMessage } from './mailer.js';
 
@@ -73,6 +75,8 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
     db,
     collections,
     rows: new Rows(db),
+    settings: new SettingsStore(db),
+    gate: newGate(),
     mailer: options.mailer ?? new OutboxMailer(join(options.dir, 'outbox')),
     log: options.log ?? ((line) => console.error(line)),
   };

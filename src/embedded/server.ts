@@ -8,9 +8,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './api-error.js';
 import { authMethods, authRefresh, authWithPassword, confirmPasswordReset, confirmVerification, impersonate, requestPasswordReset, requestVerification } from './auth/handlers.js';
 import { authFromHeader } from './auth/tokens.js';
+import { authWithOAuth2 } from './auth/auth-with-oauth2.js';
+import { runBatch } from './batch.js';
+import { enterShared, leaveShared } from './exclusive.js';
 import { createCollection, deleteCollection, importCollections, listCollections, requireSuperuser, truncateCollection, updateCollection, viewCollection } from './collections-api.js';
 import type { Backend, RequestContext } from './context.js';
-import { parseBody, readRaw } from './http-body.js';
+import { parseBody, readRaw, type Body } from './http-body.js';
 import { createRecord, deleteRecord, listRecords, updateRecord, viewRecord } from './records/handlers.js';
 import { pickFields } from './records/serialize.js';
 import type { CollectionJson } from './filter/index.js';
@@ -37,6 +40,11 @@ function unknownRoute(method: string): ApiError {
 async function route(ctx: RequestContext, parts: string[]): Promise<Result> {
   const m = ctx.method;
   if (parts.length === 1 && parts[0] === 'health' && (m === 'GET' || m === 'HEAD')) return ok({ message: 'API is healthy.', code: 200, data: {} });
+  if (parts.length === 1 && parts[0] === 'batch' && m === 'POST') return ok(await runBatch(ctx, route));
+  if (parts.length === 1 && parts[0] === 'settings' && (m === 'GET' || m === 'PATCH')) {
+    requireSuperuser(ctx);
+    return ok(m === 'GET' ? ctx.backend.settings.get() : ctx.backend.settings.patch(ctx.body));
+  }
   if (parts[0] !== 'collections') throw unknownRoute(m);
   const [, name, action, id, extra] = parts;
   if (!name) {
@@ -75,6 +83,7 @@ async function route(ctx: RequestContext, parts: string[]): Promise<Result> {
     'GET auth-methods': (c) => ok(authMethods(c)),
     'POST auth-with-password': async (c) => ok(await authWithPassword(ctx, c)),
     'POST auth-refresh': (c) => ok(authRefresh(ctx, c)),
+    'POST auth-with-oauth2': async (c) => ok(await authWithOAuth2(ctx, c)),
     'POST request-verification': async (c) => (await requestVerification(ctx, c), noContent),
     'POST confirm-verification': (c) => (confirmVerification(ctx, c), noContent),
     'POST request-password-reset': async (c) => (await requestPasswordReset(ctx, c), noContent),
@@ -119,22 +128,19 @@ export function createHandler(backend: Backend, bodyLimit: number): (req: Incomi
         }
         const parts = pathname.split('/').filter(Boolean);
         if (parts[0] !== 'api') throw unknownRoute(method);
-        const auth = authFromHeader(backend, typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
-        const ctx: RequestContext = {
-          backend,
-          method: method === 'HEAD' ? 'GET' : method,
-          url,
-          headers: req.headers,
-          body: {},
-          auth,
-          isSuperuser: auth?.collection.name === '_superusers',
-        };
-        ctx.body = await parseBody(req, raw).catch((error: unknown) => {
+        const body = await parseBody(req, raw).catch((error: unknown) => {
           // Record writes read their body in PocketBase's record form loader, which answers a bad body
           // with the generic 400; every other endpoint binds it with "An error occurred while loading…".
           throw parts[3] === 'records' && error instanceof ApiError && error.status === 400 ? new ApiError(400) : error;
         });
-        const result = await route(ctx, parts.slice(1));
+        // Everything that reads the database, the token check included, runs with a pass (see exclusive.ts).
+        await enterShared(backend);
+        let result: Result;
+        try {
+          result = await respond(backend, method, url, req, body, parts);
+        } finally {
+          leaveShared(backend);
+        }
         send(res, result.status, pickFields(result.body, url.searchParams.get('fields')), method === 'HEAD');
       } catch (error) {
         if (error instanceof ApiError) return send(res, error.status, error.toJSON(), method === 'HEAD');
@@ -143,4 +149,19 @@ export function createHandler(backend: Backend, bodyLimit: number): (req: Incomi
       }
     })();
   };
+}
+
+/** One API request, past the body and the gate: the caller's auth, then the route. */
+function respond(backend: Backend, method: string, url: URL, req: IncomingMessage, body: Body, parts: string[]): Promise<Result> {
+  const auth = authFromHeader(backend, typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
+  const ctx: RequestContext = {
+    backend,
+    method: method === 'HEAD' ? 'GET' : method,
+    url,
+    headers: req.headers,
+    body,
+    auth,
+    isSuperuser: auth?.collection.name === '_superusers',
+  };
+  return route(ctx, parts.slice(1));
 }

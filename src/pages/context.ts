@@ -42,6 +42,8 @@ export interface PageResponse {
   redirect(path: string, status?: number): void;
   json(data: unknown, status?: number): void;
   html(content: string, status?: number): void;
+  /** A redirect off the site, for extensions that vouch for the URL (OAuth2 providers). */
+  redirectExternal(url: string, status?: number): void;
 }
 
 export interface PageContext extends PageContextVariables, ExtensionContext {
@@ -114,6 +116,11 @@ export function createPageContext(input: ContextInput): PageContext {
     redirect: (path, status = 303) => {
       assertSafeRedirect(path);
       state.redirect = path;
+      state.status = status;
+    },
+    redirectExternal: (url, status = 303) => {
+      if (!/^https?:\/\/[^\s]+$/i.test(url)) throw new HttpError(500, 'redirectExternal() needs an absolute http(s) URL.');
+      state.redirect = url;
       state.status = status;
     },
     json: (data, status) => {

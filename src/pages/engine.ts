@@ -36,9 +36,11 @@ export class PageEngine {
   readonly templates: TemplateCache;
   #routes: RouteTable;
   readonly #options: EngineOptions;
+  readonly #extensionRoutes: Set<string>;
 
   constructor(options: EngineOptions) {
     this.#options = options;
+    this.#extensionRoutes = new Set(options.extensions.flatMap((e) => e.routes ?? []));
     this.templates = new TemplateCache(options.pagesDir);
     this.#routes = buildRouteTable(options.pagesDir);
   }
@@ -55,6 +57,7 @@ export class PageEngine {
 
   async render(req: IncomingMessage, pathname: string, secure: boolean): Promise<RenderResult> {
     const match = this.#routes.match(pathname);
+    if (!match && this.#extensionRoutes.has(pathname)) return this.#renderExtensionRoute(req, secure);
     if (!match) return this.error(new HttpError(404, `No page at ${pathname}.`), []);
     const state: ResponseState = { status: 200, headers: {}, cookies: [] };
     try {
@@ -74,6 +77,23 @@ export class PageEngine {
       const html = await this.templates.get(match.route.file, true)(ctx);
       if (state.redirect || state.body) return finish(state, '');
       return finish(state, await this.#layouts(ctx, match.route, html));
+    } catch (error) {
+      return this.error(error, state.cookies);
+    }
+  }
+
+  /** A path an extension answers itself: the context and extensions run, and the extension must redirect. */
+  async #renderExtensionRoute(req: IncomingMessage, secure: boolean): Promise<RenderResult> {
+    const state: ResponseState = { status: 200, headers: {}, cookies: [] };
+    try {
+      const ctx = createPageContext({
+        req, secure, params: {}, formData: {}, json: undefined, state, flash: undefined,
+        asset: this.#options.asset,
+        include: (name, locals) => this.#include(ctx, this.#options.pagesDir, name, locals),
+      });
+      for (const extension of this.#options.extensions) await extension.extend(ctx);
+      if (state.redirect || state.body) return finish(state, '');
+      return this.error(new HttpError(404, 'Nothing here.'), state.cookies);
     } catch (error) {
       return this.error(error, state.cookies);
     }

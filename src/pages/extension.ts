@@ -38,11 +38,19 @@ export interface ExtensionResponse {
   cookie(name: string, value: string, options?: CookieOptions): void;
   /** Sets a response header. */
   header(name: string, value: string): void;
+  /**
+   * Answers with a redirect to an absolute http(s) URL the extension vouches
+   * for (an OAuth2 provider's authorization page). Pages cannot do this:
+   * their `redirect()` stays on the site.
+   */
+  redirectExternal?(url: string): void;
 }
 
 export interface ExtensionContext {
   request: ExtensionRequest;
   response: ExtensionResponse;
+  /** The page's `redirect(path, { message })` (same-site paths, one-time message). */
+  redirect?(path: string, options?: { status?: number; message?: string }): void;
   /** The page context itself: extensions add their properties here. */
   [key: string]: unknown;
 }
@@ -51,4 +59,9 @@ export interface PageExtension {
   readonly name: string;
   /** Runs once per request before middleware; may define properties on `ctx`. */
   extend(ctx: ExtensionContext): Promise<void>;
+  /**
+   * Paths the extension answers itself (from `extend`, with a redirect) though
+   * no page file exists there, such as the OAuth2 callback.
+   */
+  readonly routes?: readonly string[];
 }

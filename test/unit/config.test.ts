@@ -30,4 +30,11 @@ describe('resolveConfig', () => {
       /unknown key "auth\.anonymous\.enabeld"/,
     );
   });
+
+  it('takes the guest merge map as given (collection names are not config keys) and checks its names', () => {
+    expect(resolveConfig({ auth: { anonymous: { merge: { notes: 'owner', todos: 'author' } } } }).auth.anonymous.merge).toEqual({ notes: 'owner', todos: 'author' });
+    expect(resolveConfig().auth.anonymous.merge).toEqual({});
+    expect(() => resolveConfig({ auth: { anonymous: { merge: { notes: 'owner = 1' } } } })).toThrow(/auth\.anonymous\.merge/);
+    expect(() => resolveConfig({ auth: { anonymous: { merge: { 'no tes': 'owner' } } } })).toThrow(/auth\.anonymous\.merge/);
+  });
 });

@@ -11,7 +11,9 @@ import { newTokenKey } from '../ids.js';
 import { expandRecords } from '../records/expand.js';
 import { ruleQuery } from '../records/rules.js';
 import { serializeRecord } from '../records/serialize.js';
+import { unlinkOnVerifiedUpgrade } from '../records/verified-upgrade.js';
 import { isEmail } from '../schema/fields.js';
+import { oauth2Options, oidcNames, providerInfo } from './oauth2-providers.js';
 import { checkPassword, hashPassword } from './passwords.js';
 import { issueToken, verifyToken, type TokenKind } from './tokens.js';
 
@@ -31,7 +33,7 @@ function requireLength(errors: Record<string, FieldError>, body: Record<string, 
   else if (text.length < min || text.length > max) errors[key] = fieldError('validation_length_out_of_range', `The length must be between ${min} and ${max}.`, { min, max });
 }
 
-function authRuleAllows(ctx: RequestContext, collection: CollectionJson, record: Row): boolean {
+export function authRuleAllows(ctx: RequestContext, collection: CollectionJson, record: Row): boolean {
   const rule = collection.authRule;
   if (rule === null) return false;
   if (rule === '' || rule === undefined) return true;
@@ -56,12 +58,14 @@ export function authMethods(collection: CollectionJson): unknown {
   const enabled = password.enabled !== false;
   // A disabled password login lists no identity fields; the legacy flags follow the list (record_auth_methods.go).
   const identityFields = enabled ? (password.identityFields ?? ['email']) : [];
+  const oauth2 = oauth2Options(collection);
+  const providers = oauth2.enabled ? oauth2.providers.filter((p) => oidcNames.includes(p.name)).map(providerInfo) : [];
   return {
     password: { identityFields, enabled },
-    oauth2: { providers: [], enabled: false },
+    oauth2: { providers, enabled: oauth2.enabled },
     mfa: { enabled: false, duration: 0 },
     otp: { enabled: false, duration: 0 },
-    authProviders: [],
+    authProviders: providers,
     usernamePassword: enabled && identityFields.includes('username'),
     emailPassword: enabled && identityFields.includes('email'),
   };
@@ -182,7 +186,11 @@ function tokenOrFail(ctx: RequestContext, collection: CollectionJson, kind: Toke
 
 export function confirmVerification(ctx: RequestContext, collection: CollectionJson): void {
   const { record } = tokenOrFail(ctx, collection, 'verificationToken');
-  ctx.backend.rows.update(collection.name, record.id, { verified: 1 });
+  const changes: Record<string, string | number> = { verified: 1 };
+  ctx.backend.db.transaction(() => {
+    unlinkOnVerifiedUpgrade(ctx.backend, collection, record, changes);
+    ctx.backend.rows.update(collection.name, record.id, changes);
+  })();
 }
 
 export async function confirmPasswordReset(ctx: RequestContext, collection: CollectionJson): Promise<void> {
@@ -192,5 +200,9 @@ export async function confirmPasswordReset(ctx: RequestContext, collection: Coll
   if (ctx.body.passwordConfirm !== ctx.body.password) errors.passwordConfirm = fieldError('validation_values_mismatch', "Values don't match.");
   const { record } = tokenOrFail(ctx, collection, 'passwordResetToken', errors);
   const password = await hashPassword(String(ctx.body.password));
-  ctx.backend.rows.update(collection.name, record.id, { password, tokenKey: newTokenKey(), verified: 1 });
+  const changes: Record<string, string | number> = { password, tokenKey: newTokenKey(), verified: 1 };
+  ctx.backend.db.transaction(() => {
+    unlinkOnVerifiedUpgrade(ctx.backend, collection, record, changes);
+    ctx.backend.rows.update(collection.name, record.id, changes);
+  })();
 }

@@ -13,6 +13,7 @@ import { expandRecords } from './expand.js';
 import { parseListParams } from './list-params.js';
 import { listQuery, managedIds, managesRecord, ruleAllowsNewRow, ruleQuery } from './rules.js';
 import { serializeRecord } from './serialize.js';
+import { unlinkOnVerifiedUpgrade } from './verified-upgrade.js';
 import { authFormErrors, changedRow, loadValues, newRow, uniqueViolation, validateRecord } from './write.js';
 
 export function listRecords(ctx: RequestContext, collection: CollectionJson): unknown {
@@ -115,7 +116,10 @@ export async function updateRecord(ctx: RequestContext, collection: CollectionJs
   validateRecord(ctx, collection, { ...(current as Record<string, SqlValue>), ...values }, ctx.body.password, true, pkChange);
   const changes = await changedRow(collection, current, values, ctx.body);
   try {
-    ctx.backend.rows.update(collection.name, id, changes);
+    ctx.backend.db.transaction(() => {
+      unlinkOnVerifiedUpgrade(ctx.backend, collection, current, changes);
+      ctx.backend.rows.update(collection.name, id, changes);
+    })();
   } catch (error) {
     throw uniqueViolation(error, collection, true) ?? error;
   }
@@ -146,6 +150,8 @@ export function deleteRecord(ctx: RequestContext, collection: CollectionJson, id
         }
       }
     }
+    // An auth record's OAuth2 identities go with it, as PocketBase deletes them on record delete.
+    if (collection.type === 'auth') db.prepare('DELETE FROM "_externalAuths" WHERE collectionRef = ? AND recordRef = ?').run(collection.id, id);
     ctx.backend.rows.delete(collection.name, id);
   })();
 }

@@ -8,7 +8,8 @@ import { ApiError, fieldError, type ErrorData } from '../api-error.js';
 import { quote, type Db } from '../db.js';
 import { compileFilter, parseFilter, RecordFieldResolver, type CollectionJson } from '../filter/index.js';
 import { randomString } from '../ids.js';
-import { defaultCollections, withDefaults } from './defaults.js';
+import { mergeOAuth2 } from '../auth/oauth2-providers.js';
+import { defaultCollections, externalAuthsCollection, withDefaults } from './defaults.js';
 import { fieldNameErrors } from './field-names.js';
 import { fieldOptionErrors } from './field-options.js';
 import { columnDefinition } from './fields.js';
@@ -27,6 +28,8 @@ export class CollectionStore {
     this.#db = db;
     this.#load();
     if (this.#byId.size === 0) db.transaction(() => defaultCollections().forEach((c) => this.#write(c, undefined)))();
+    // Data dirs made before OAuth2 support lack the identities collection.
+    if (!this.#byName.has('_externalauths')) db.transaction(() => this.#write(externalAuthsCollection(), undefined))();
   }
 
   #load(): void {
@@ -112,7 +115,8 @@ export class CollectionStore {
           }),
         ]
       : existing.fields;
-    return withDefaults({ ...existing, ...input, id: existing.id, type: existing.type, system: existing.system, fields });
+    const oauth2 = existing.type === 'auth' ? { oauth2: mergeOAuth2(existing.oauth2, input.oauth2) } : {};
+    return withDefaults({ ...existing, ...input, ...oauth2, id: existing.id, type: existing.type, system: existing.system, fields });
   }
 
   #validate(c: CollectionJson, existing: CollectionJson | undefined, failure: string, creating: boolean): void {

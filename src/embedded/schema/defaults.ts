@@ -9,6 +9,7 @@ import { crc32 } from '../ids.js';
 
 export const superusersId = 'pbc_3142635823';
 export const usersId = '_pb_users_auth_';
+export const externalAuthsId = 'pbc_2281828961';
 
 const idField = (): FieldJson => ({
   id: 'text3208210256', name: 'id', type: 'text', system: true, hidden: false, presentable: false, required: true,
@@ -82,7 +83,30 @@ export function defaultCollections(): CollectionJson[] {
     ...authOptions(),
     authToken: { duration: 86400 },
   };
-  return [users, superusers];
+  return [users, superusers, externalAuthsCollection()];
+}
+
+const text = (name: string): FieldJson => ({
+  id: `text${crc32(name)}`, name, type: 'text', system: true, hidden: false, presentable: false, required: true,
+  min: 0, max: 0, pattern: '', autogeneratePattern: '', primaryKey: false,
+});
+
+/**
+ * `_externalAuths`: the OAuth2 identities linked to auth records (core/external_auth_model.go).
+ * A record may list, view and unlink its own identities; only the server creates them.
+ */
+export function externalAuthsCollection(): CollectionJson {
+  const own = "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId";
+  return {
+    id: externalAuthsId, name: '_externalAuths', type: 'base', system: true,
+    listRule: own, viewRule: own, createRule: null, updateRule: null, deleteRule: own,
+    fields: [idField(), text('collectionRef'), text('recordRef'), text('provider'), text('providerId'),
+      ...autodates().map((f) => ({ ...f, system: true }))],
+    indexes: [
+      `CREATE UNIQUE INDEX \`idx_externalAuths_record_provider\` ON \`_externalAuths\` (collectionRef, recordRef, provider)`,
+      `CREATE UNIQUE INDEX \`idx_externalAuths_collection_provider\` ON \`_externalAuths\` (collectionRef, provider, providerId)`,
+    ],
+  };
 }
 
 /** Fills what PocketBase adds to a collection created through the API. */

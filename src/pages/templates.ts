@@ -6,9 +6,10 @@
  * pages may `await` at top level. Partials render synchronously (as in
  * PocketPages): do async work in the page and pass the results in.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import ejs from 'ejs';
+import { findPrivateFile } from './private-files.js';
 
 export type Render = (locals: Record<string, unknown>) => Promise<string> | string;
 
@@ -21,6 +22,14 @@ const scriptServer = /<script\s+server\s*>([\s\S]*?)<\/script>/gi;
 export function rewriteScriptServer(source: string): string {
   return source.replace(scriptServer, (_, code: string) => `<% ${code} %>`);
 }
+
+/**
+ * Makes EJS's `echo` (its output function) print as PocketPages' does: arguments joined by a space,
+ * objects as JSON, never `[object Object]`. Prepended on the template's first line, so line numbers
+ * in errors are unchanged.
+ */
+export const echoPrelude =
+  "<% echo = ((out) => (...args) => out(args.map((v) => typeof v === 'string' ? v : v == null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)).join(' ')))(echo); %>";
 
 export class TemplateCache {
   readonly #pagesDir: string;
@@ -40,7 +49,7 @@ export class TemplateCache {
     const key = `${async ? 'a' : 's'}:${file}`;
     let render = this.#compiled.get(key);
     if (!render) {
-      const source = rewriteScriptServer(readFileSync(file, 'utf8'));
+      const source = echoPrelude + rewriteScriptServer(readFileSync(file, 'utf8'));
       try {
         // unsafePrototypeLocals: EJS would otherwise shallow-copy the locals, freezing getters such as
         // `auth` (which must change after `await signInAnonymously()`) and dropping what layouts inherit
@@ -55,9 +64,13 @@ export class TemplateCache {
     return render;
   }
 
-  /** The partial `name` from the nearest `_private/` folder upwards from `fromDir`; the error lists the paths tried. */
+  /**
+   * The partial's file, as PocketPages resolves it: `_private/name` (or `name.ejs`) in `fromDir`,
+   * then each parent up to the pages root; `/name` from the pages root. Never outside `pages/`
+   * (`..`, encoded forms and symlinks out are refused with a 400); the error lists the paths tried.
+   */
   resolvePartial(name: string, fromDir: string): string {
-    return this.partial(name, fromDir).file;
+    return findPrivateFile({ kind: 'include', pagesDir: this.#pagesDir, fromDir, name, extensions: ['.ejs'] });
   }
 
   /** The partial's file and its compiled (synchronous) template, looked up once per folder and name. */
@@ -65,23 +78,13 @@ export class TemplateCache {
     const key = `${fromDir}\0${name}`;
     let known = this.#partials.get(key);
     if (!known) {
-      const file = this.#findPartial(name, fromDir);
+      const file = this.resolvePartial(name, fromDir);
       known = { file, render: this.get(file, false) };
       this.#partials.set(key, known);
     }
     return known;
   }
 
-  #findPartial(name: string, fromDir: string): string {
-    const tried: string[] = [];
-    for (let dir = fromDir; ; dir = dirname(dir)) {
-      const candidate = join(dir, '_private', name);
-      tried.push(relative(this.#pagesDir, candidate));
-      if (existsSync(candidate)) return candidate;
-      if (dir === this.#pagesDir || !dir.startsWith(this.#pagesDir)) break;
-    }
-    throw new Error(`include("${name}"): partial not found. Tried: ${tried.join(', ')}`);
-  }
 }
 
 const slotMarker = /<!--\s*slot:(\w+)\s*-->/g;

@@ -1,0 +1,21 @@
+/**
+ * @module pages/form-fields
+ * `formData` both ways: pbpages pages read it as an object (`formData.email`),
+ * PocketPages pages call it (`formData().email`). One callable object serves
+ * both; it has no prototype, so a field named `name` or `length` is the field,
+ * and `JSON.stringify(formData)` gives the fields.
+ */
+
+export type FormFields = Record<string, string | string[]>;
+export type CallableFormFields = FormFields & (() => FormFields);
+
+export function callableFields(fields: FormFields): CallableFormFields {
+  const fn = () => fields;
+  Object.setPrototypeOf(fn, null);
+  for (const key of Reflect.ownKeys(fn)) Reflect.deleteProperty(fn, key);
+  for (const [key, value] of Object.entries(fields)) {
+    Object.defineProperty(fn, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  Object.defineProperty(fn, 'toJSON', { value: () => fields, enumerable: false });
+  return fn as CallableFormFields;
+}

@@ -1,0 +1,31 @@
+/**
+ * @module pages/stringify
+ * `stringify()` (JSON that survives circular references, as PocketPages'
+ * helper) and what `echo()` prints for each value: objects as JSON, never
+ * `[object Object]`.
+ */
+
+/** `JSON.stringify` where a repeated reference on the current path becomes `"[Circular]"`. */
+export function stringify(value: unknown, replacer?: null, space?: string | number): string {
+  const path: unknown[] = [];
+  return JSON.stringify(
+    value,
+    function (this: unknown, _key, current: unknown) {
+      if (typeof current !== 'object' || current === null) return typeof current === 'bigint' ? current.toString() : current;
+      // `this` is the holder: drop path entries that are no longer ancestors.
+      while (path.length > 0 && path[path.length - 1] !== this) path.pop();
+      if (path.includes(current)) return '[Circular]';
+      path.push(current);
+      return current;
+    },
+    space,
+  );
+}
+
+/** One `echo()` argument as text: strings as they are, functions as source, objects as JSON. */
+export function echoText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'object') return stringify(value);
+  return String(value);
+}

@@ -66,7 +66,8 @@ function watch<T>(name: string, promise: PromiseLike<T>, scope: PageScope): Prom
 /** Wraps the named context functions (those extensions added) so the promises they return are watched. */
 export function watchContextFunctions(ctx: Record<string, unknown>, names: Iterable<string>, scope: PageScope): void {
   for (const name of names) {
-    const value = ctx[name];
+    // Getters (`auth`, `pb`) are left alone: reading them may do work, and they are not calls.
+    const value = Object.getOwnPropertyDescriptor(ctx, name)?.value as unknown;
     if (typeof value !== 'function') continue;
     const fn = value as (...args: unknown[]) => unknown;
     ctx[name] = function (this: unknown, ...args: unknown[]) {

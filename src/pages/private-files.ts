@@ -10,7 +10,7 @@
  * inside the pages folder or nothing is read.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { HttpError } from './http-error.js';
 
 const inside = (root: string, path: string) => {
@@ -39,7 +39,7 @@ export interface FindOptions {
   pagesDir: string;
   fromDir: string;
   name: string;
-  /** Extensions tried after the exact name (`['.ejs']`). */
+  /** Extensions tried after the exact name when it has none (`['.ejs']`). */
   extensions: string[];
 }
 
@@ -62,7 +62,7 @@ export function findPrivateFile(options: FindOptions): string {
     if (!inside(pagesDir, base)) {
       throw new HttpError(400, `${kind}(): refused a name that leads outside the pages folder.`);
     }
-    for (const file of [base, ...extensions.map((ext) => base + ext)]) {
+    for (const file of [base, ...(extname(name) ? [] : extensions.map((ext) => base + ext))]) {
       tried.push(relative(pagesDir, file).split(sep).join('/'));
       if (!existsSync(file) || !statSync(file).isFile()) continue;
       // A symlink inside pages/ may point anywhere: judge the real file.

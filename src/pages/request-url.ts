@@ -2,7 +2,7 @@
  * @module pages/request-url
  * `request.url` and `url()`: a string (so `request.url.startsWith('/x')` and
  * `new URL(request.url, base)` keep working) that also has PocketPages' parsed
- * parts: `pathname`, `search`, `hash` and `query`, whose values are
+ * parts: `pathname`, `hash` and `query` (as the url-parse object PocketPages returns), whose values are
  * JSON-parsed when they parse (`?filters={"a":1}` → an object), as PocketPages'
  * `url()` does.
  */
@@ -16,7 +16,6 @@ export interface ParsedUrl extends String {
   readonly hostname: string;
   readonly protocol: string;
   readonly pathname: string;
-  readonly search: string;
   readonly hash: string;
   readonly query: QueryValues;
 }
@@ -51,7 +50,6 @@ class UrlString extends String implements ParsedUrl {
   readonly hostname: string;
   readonly protocol: string;
   readonly pathname: string;
-  readonly search: string;
   readonly hash: string;
   readonly query: QueryValues;
   constructor(text: string) {
@@ -65,7 +63,6 @@ class UrlString extends String implements ParsedUrl {
     this.hostname = absolute ? parsed.hostname : '';
     this.protocol = absolute ? parsed.protocol : '';
     this.pathname = parsed.pathname;
-    this.search = parsed.search;
     this.hash = parsed.hash;
     const query: QueryValues = {};
     for (const [key, value] of Object.entries(queryStrings(parsed.search))) {

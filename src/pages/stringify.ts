@@ -1,12 +1,11 @@
 /**
  * @module pages/stringify
- * `stringify()` (JSON that survives circular references, as PocketPages'
- * helper) and what `echo()` prints for each value: objects as JSON, never
- * `[object Object]`.
+ * `stringify()`: JSON that survives circular references, as PocketPages'
+ * helper (for logging a context or a record graph).
  */
 
 /** `JSON.stringify` where a repeated reference on the current path becomes `"[Circular]"`. */
-export function stringify(value: unknown, replacer?: null, space?: string | number): string {
+export function stringify(value: unknown, _replacer?: null, space?: string | number): string {
   const path: unknown[] = [];
   return JSON.stringify(
     value,
@@ -20,12 +19,4 @@ export function stringify(value: unknown, replacer?: null, space?: string | numb
     },
     space,
   );
-}
-
-/** One `echo()` argument as text: strings as they are, functions as source, objects as JSON. */
-export function echoText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'object') return stringify(value);
-  return String(value);
 }

@@ -1,8 +1,10 @@
 /**
  * @module server/app
  * The Node HTTP adapter: decodes and checks the path, serves static files,
- * hands pages to the engine, writes the response and one log line. A failing
- * page is an error page; the server keeps serving.
+ * hands pages to the engine, streams what no page claims under `/api/` and
+ * `/_/` to the backend, writes the response and one log line. A failing page
+ * is an error page, and no page code can end the process (server/crash-guard):
+ * the server keeps serving.
  *
  * @example
  * const app = await startApp({ root: process.cwd(), config: resolveConfig(), extensions });
@@ -16,14 +18,19 @@ import type { PbpagesConfig } from '../config.js';
 import { PageEngine, type RenderResult } from '../pages/engine.js';
 import type { PageExtension } from '../pages/extension.js';
 import { HttpError } from '../pages/http-error.js';
+import { isBackendPath, proxyToBackend } from './backend-proxy.js';
 import { builtPrefix, clientOutDir, readClientManifest } from './client-build.js';
+import { installCrashGuard } from './crash-guard.js';
 import { StaticFiles } from './static-files.js';
 
 export interface AppOptions {
   root: string;
   config: PbpagesConfig;
   dev?: boolean;
+  /** Extensions from the runtime (auth); those in `config.extensions` run after them. */
   extensions?: PageExtension[];
+  /** The backend that `/api/` and `/_/` are proxied to; `config.pocketbaseUrl` or the embedded backend's port by default. */
+  pocketbaseUrl?: string;
   log?: (line: string) => void;
   /** Dev mode: extra HTML appended to every page (the live-reload client). */
   inject?: string;
@@ -65,8 +72,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const engine: PageEngine = new PageEngine({
     pagesDir,
     dev,
+    projectDir: resolve(options.root),
     bodyLimit: config.bodyLimit,
-    extensions: options.extensions ?? [],
+    extensions: [...(options.extensions ?? []), ...config.extensions],
+    redirectOrigins: config.redirectOrigins,
     log,
     asset: (path) => {
       const source = path.replace(/^\/+/, '');
@@ -74,6 +83,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       return built.get(source) ?? statics.url(urlPath, engine.routes.staticFiles.get(urlPath));
     },
   });
+
+  const backend = new URL(options.pocketbaseUrl ?? config.pocketbaseUrl ?? `http://127.0.0.1:${config.backendPort}`);
+  const uninstallCrashGuard = installCrashGuard({ pagesDir, dev, log });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -96,6 +108,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       status = statics.serve(req, res, builtFile, 'immutable');
     } else if (file) {
       status = statics.serve(req, res, file, query.get('v'));
+    } else if (pathname && isBackendPath(pathname) && !engine.routes.match(pathname)) {
+      status = await proxyToBackend(req, res, backend, secure);
     } else {
       const result = pathname
         ? await engine.render(req, pathname, secure)
@@ -115,10 +129,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     if (options.before) options.before(req, res, () => void run());
     else void run();
   });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(config.port, config.host, () => done());
-  });
+  try {
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(config.port, config.host, () => done());
+    });
+  } catch (error) {
+    uninstallCrashGuard();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${config.host}:${port}`,
@@ -128,13 +147,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         server.close(() => done());
         server.closeAllConnections();
       });
+      uninstallCrashGuard();
     },
   };
 }
 
 function write(res: ServerResponse, result: RenderResult, head: boolean, inject: string | undefined): number {
   const isHtml = (result.headers['content-type'] ?? '').startsWith('text/html');
-  const body = inject && isHtml ? (/<\/body>/i.test(result.body) ? result.body.replace(/<\/body>/i, `${inject}</body>`) : result.body + inject) : result.body;
+  const page = result.body;
+  const body = inject && isHtml && typeof page === 'string' ? (/<\/body>/i.test(page) ? page.replace(/<\/body>/i, `${inject}</body>`) : page + inject) : page;
   res.statusCode = result.status;
   for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
   if (result.cookies.length > 0) res.setHeader('Set-Cookie', result.cookies);

@@ -35,7 +35,7 @@ function attribute(error: unknown): { app: GuardedApp | undefined; page: string 
 function stackFile(stack: string, pagesDir: string): string | undefined {
   const at = stack.indexOf(pagesDir + sep);
   if (at < 0) return undefined;
-  return /^[^\s():]+(?::\d+)?/.exec(stack.slice(at))?.[0];
+  return /^[^\s():"']+/.exec(stack.slice(at))?.[0];
 }
 
 function report(kind: string, error: unknown): void {

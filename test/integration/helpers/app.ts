@@ -30,7 +30,7 @@ export async function startTestApp(overrides: UserConfig = {}): Promise<TestApp>
   if (overrides.superuser?.password) registerSecret(overrides.superuser.password);
   const config = resolveConfig({ port: 0, backendPort: 0, dataDir, ...overrides });
   const runtime = await createRuntime({ root: repoRoot, config, log });
-  const app = await startApp({ root: repoRoot, config, extensions: runtime.extensions, log });
+  const app = await startApp({ root: repoRoot, config, extensions: runtime.extensions, pocketbaseUrl: runtime.pocketbaseUrl, log });
   return {
     url: app.url,
     pocketbaseUrl: runtime.pocketbaseUrl,

@@ -25,7 +25,7 @@ import { MarkdownPages } from './markdown.js';
 import { loadPageModule, type PageModule } from './modules.js';
 import { callLines, pageScopes, watchContextFunctions, type PageScope } from './page-scope.js';
 import { queryStrings } from './request-url.js';
-import { addRecordHelpers } from './record-helpers.js';
+import { addRecordHelpers, makeClientCallable } from './record-helpers.js';
 import { resolvePrivateModule } from './resolve-module.js';
 import { buildRouteTable, type PageRoute, type RouteTable } from './routes.js';
 import { splitSlots, TemplateCache } from './templates.js';
@@ -120,6 +120,7 @@ export class PageEngine {
     for (const extension of this.#options.extensions) await extension.extend(ctx);
     watchContextFunctions(ctx, Object.keys(ctx).filter((name) => !own.has(name)), scope);
     addRecordHelpers(ctx);
+    makeClientCallable(ctx);
     if (await this.#runMiddleware(ctx, state, route, scope)) return finish(state, '');
     const loaders = [route.load, route.methodLoaders[ctx.request.method]].filter((file): file is string => file !== undefined);
     for (const loader of loaders) {

@@ -6,6 +6,10 @@
  * `Object.keys` stay the record's fields). `verified()` and `email()` cannot
  * be added: `verified` and `email` are fields, and a function there would make
  * `if (auth.verified)` always true. The README says to write `auth.verified`.
+ *
+ * PocketPages' JS SDK plugin gives `pb()`, a function; pbpages gives `pb`, the
+ * client. `pb` is made callable too (`pb()` returns the same client), so both
+ * spellings work.
  */
 
 const helpers = {
@@ -47,4 +51,35 @@ export function addRecordHelpers(ctx: { request: object }): void {
     const read = descriptor.get ?? (() => descriptor.value as unknown);
     Object.defineProperty(target, 'auth', { get: () => withHelpers(read.call(target)), enumerable: true, configurable: true });
   }
+}
+
+/** Makes the `pb` getter an extension defined return a client that can also be called: `pb()` is `pb`. */
+export function makeClientCallable(ctx: object): void {
+  const descriptor = Object.getOwnPropertyDescriptor(ctx, 'pb');
+  if (!descriptor?.get || !descriptor.configurable) return;
+  const read = descriptor.get;
+  let cached: { client: object; callable: object } | undefined;
+  Object.defineProperty(ctx, 'pb', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const client = read.call(ctx) as object;
+      if (!client || typeof client !== 'object') return client;
+      if (cached?.client !== client) cached = { client, callable: callable(client) };
+      return cached.callable;
+    },
+  });
+}
+
+function callable(client: object): object {
+  return new Proxy(() => client, {
+    apply: () => client,
+    get: (_target, prop) => {
+      const value = Reflect.get(client, prop, client) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(client) : value;
+    },
+    set: (_target, prop, value) => Reflect.set(client, prop, value, client),
+    has: (_target, prop) => Reflect.has(client, prop),
+    getPrototypeOf: () => Reflect.getPrototypeOf(client),
+  });
 }

@@ -167,10 +167,14 @@ export function createPageContext(input: ContextInput): PageContext {
     return line;
   };
   const readCookies = () => (cookies ??= safeParseCookies(req.headers.cookie));
+  let url: RequestUrl | undefined;
 
   const request: PageRequest = {
     method: (req.method ?? 'GET').toUpperCase(),
-    url: parseUrl(req.url ?? '/') as unknown as RequestUrl,
+    // Parsed on first use: most pages never read it.
+    get url() {
+      return (url ??= parseUrl(req.url ?? '/') as unknown as RequestUrl);
+    },
     headers: req.headers,
     header: (name) => {
       const value = req.headers[name.toLowerCase()];

@@ -200,9 +200,17 @@ export class PageEngine {
   #include(ctx: PageContext, fromDir: string, name: string, locals: Record<string, unknown> = {}): string {
     const { file, render } = this.templates.partial(name, fromDir);
     // The partial sees the page context plus its own locals; this runs once per include, so keep it lean.
-    const scope = Object.assign(Object.create(ctx) as PageContext, locals);
-    scope.include = (inner: string, extra?: Record<string, unknown>) => this.#include(ctx, dirname(file), inner, extra);
-    return render(scope) as string;
+    const partialLocals = Object.assign(Object.create(ctx) as PageContext, locals);
+    partialLocals.include = (inner: string, extra?: Record<string, unknown>) => this.#include(ctx, dirname(file), inner, extra);
+    // A call made in the partial is reported at the partial's line.
+    const scope = pageScopes.getStore();
+    const caller = scope?.current;
+    if (scope) scope.current = file;
+    try {
+      return render(partialLocals) as string;
+    } finally {
+      if (scope && caller) scope.current = caller;
+    }
   }
 
   /** `asset()` for a template in `dir`: `/x` from the pages root, `x` from the template's folder (PocketPages). */

@@ -87,6 +87,11 @@ describe('the auth starter, with only the documented edits', () => {
     expect(devPage).toContain('write `await signInWithPassword(...)`');
     expect(logs.join('\n')).toContain('pages/auth/login/unawaited.ejs:5');
   });
+
+  it('points an unawaited call made in a partial at the partial and its line', async () => {
+    const devPage = await (await get('/auth/login/from-partial', {}, dev)).text();
+    expect(devPage).toContain('pages/auth/login/_private/sign-in-now.ejs:2: signInWithPassword() failed and was not awaited');
+  });
 });
 
 describe('each PocketPages difference, now matched', () => {

@@ -157,7 +157,7 @@ export function createPageContext(input: ContextInput): PageContext {
   const { req, state } = input;
   const metaValues = new Map<string, unknown>();
   let cookies: Record<string, string> | undefined;
-  const fields = callableFields(input.formData);
+  let fields: CallableFormFields | undefined;
 
   const cookie = (name: string, value: unknown, options: CookieOptions = {}) => {
     const text = typeof value === 'string' ? value : stringify(value);
@@ -233,7 +233,10 @@ export function createPageContext(input: ContextInput): PageContext {
     request,
     response,
     params: input.params,
-    formData: fields,
+    // Built on first use: most requests never read a form.
+    get formData() {
+      return (fields ??= callableFields(input.formData));
+    },
     body: () => input.json,
     redirect(path, options = {}) {
       response.redirect(path, options.status ?? 303);

@@ -7,7 +7,7 @@
  * once (route table, compiled templates, loaded modules) is done once; a
  * request only matches and renders.
  *
- * The request runs inside a page scope (pages/page-scope): promises returned
+ * Each request has a page scope (pages/page-scope): promises returned
  * by extension functions are awaited before answering, and one that failed
  * without being awaited turns the answer into a 500 naming the page and line.
  */
@@ -23,7 +23,7 @@ import { decodeFlash, flashCookie } from './flash.js';
 import { HttpError } from './http-error.js';
 import { MarkdownPages } from './markdown.js';
 import { loadPageModule, type PageModule } from './modules.js';
-import { callLines, pageScopes, watchContextFunctions, type PageScope } from './page-scope.js';
+import { callLines, watchContextFunctions, type PageScope } from './page-scope.js';
 import { queryStrings } from './request-url.js';
 import { addRecordHelpers, makeClientCallable } from './record-helpers.js';
 import { resolvePrivateModule } from './resolve-module.js';
@@ -79,18 +79,16 @@ export class PageEngine {
     if (!match) return this.error(new HttpError(404, `No page at ${pathname}.`), []);
     const state: ResponseState = { status: 200, headers: {}, cookies: [] };
     const scope: PageScope = { page: match.route.file, current: match.route.file, pending: [], unawaited: [] };
-    return pageScopes.run(scope, async () => {
-      let result: RenderResult;
-      try {
-        result = await this.#run(req, secure, match.route, match.params, state, scope);
-      } catch (error) {
-        result = await this.error(error, state.cookies);
-      }
-      // Unawaited calls finish before the answer: a sign-in's cookie is set, a failure is reported.
-      await Promise.all(scope.pending);
-      if (scope.unawaited.length > 0) return this.error(unawaitedError(scope, this.#options.pagesDir), state.cookies);
-      return result;
-    });
+    let result: RenderResult;
+    try {
+      result = await this.#run(req, secure, match.route, match.params, state, scope);
+    } catch (error) {
+      result = await this.error(error, state.cookies);
+    }
+    // Unawaited calls finish before the answer: a sign-in's cookie is set, a failure is reported.
+    if (scope.pending.length > 0) await Promise.all(scope.pending);
+    if (scope.unawaited.length > 0) return this.error(unawaitedError(scope, this.#options.pagesDir), state.cookies);
+    return result;
   }
 
   async #run(req: IncomingMessage, secure: boolean, route: PageRoute, routeParams: Record<string, string>, state: ResponseState, scope: PageScope): Promise<RenderResult> {
@@ -112,13 +110,15 @@ export class PageEngine {
       dev: this.#options.dev,
       log: this.#options.log,
       asset: this.#assetFrom(route.dir),
-      include: (name, locals) => this.#include(ctx, route.dir, name, locals),
+      include: (name, locals) => this.#include(ctx, scope, route.dir, name, locals),
       resolve: (name, options) => resolvePrivateModule(pagesDir, route.dir, name, options),
     });
     if (flashValue !== undefined) ctx.response.cookie(flashCookie, '', { maxAge: 0 });
-    const own = new Set(Object.keys(ctx));
-    for (const extension of this.#options.extensions) await extension.extend(ctx);
-    watchContextFunctions(ctx, Object.keys(ctx).filter((name) => !own.has(name)), scope);
+    if (this.#options.extensions.length > 0) {
+      const own = new Set(Object.keys(ctx));
+      for (const extension of this.#options.extensions) await extension.extend(ctx);
+      watchContextFunctions(ctx, Object.keys(ctx).filter((name) => !own.has(name)), scope);
+    }
     addRecordHelpers(ctx);
     makeClientCallable(ctx);
     if (await this.#runMiddleware(ctx, state, route, scope)) return finish(state, '');
@@ -189,7 +189,7 @@ export class PageEngine {
       const locals = Object.assign(Object.create(ctx) as PageContext, {
         slot, slots,
         asset: this.#assetFrom(dir),
-        include: (name: string, extra?: Record<string, unknown>) => this.#include(ctx, dir, name, extra),
+        include: (name: string, extra?: Record<string, unknown>) => this.#include(ctx, scope, dir, name, extra),
       });
       scope.current = layout;
       slot = await this.templates.get(layout, true)(locals);
@@ -197,27 +197,31 @@ export class PageEngine {
     return slot;
   }
 
-  #include(ctx: PageContext, fromDir: string, name: string, locals: Record<string, unknown> = {}): string {
+  #include(ctx: PageContext, scope: PageScope, fromDir: string, name: string, locals: Record<string, unknown> = {}): string {
     const { file, render } = this.templates.partial(name, fromDir);
     // The partial sees the page context plus its own locals; this runs once per include, so keep it lean.
     const partialLocals = Object.assign(Object.create(ctx) as PageContext, locals);
-    partialLocals.include = (inner: string, extra?: Record<string, unknown>) => this.#include(ctx, dirname(file), inner, extra);
+    partialLocals.include = (inner: string, extra?: Record<string, unknown>) => this.#include(ctx, scope, dirname(file), inner, extra);
     // A call made in the partial is reported at the partial's line.
-    const scope = pageScopes.getStore();
-    const caller = scope?.current;
-    if (scope) scope.current = file;
+    const caller = scope.current;
+    scope.current = file;
     try {
       return render(partialLocals) as string;
     } finally {
-      if (scope && caller) scope.current = caller;
+      scope.current = caller;
     }
   }
 
   /** `asset()` for a template in `dir`: `/x` from the pages root, `x` from the template's folder (PocketPages). */
   #assetFrom(dir: string): (path: string) => string {
     const parts = relative(this.#options.pagesDir, dir).split(sep).filter((p) => p && !/^\(.*\)$/.test(p));
-    const base = `/${parts.join('/')}`;
-    return (path) => this.#options.asset(posix.resolve(String(path).startsWith('/') ? '/' : base, String(path)));
+    const base = parts.length > 0 ? `/${parts.join('/')}/` : '/';
+    return (path) => {
+      const text = String(path);
+      const joined = text.startsWith('/') ? text : base + text;
+      // posix.resolve only when there is something to normalise (`..`, `.`, `//`): it is the slow part.
+      return this.#options.asset(/\/\.|\/\//.test(joined) ? posix.resolve('/', joined) : joined);
+    };
   }
 }
 
@@ -237,8 +241,10 @@ function mergeData(target: Record<string, unknown>, extra: unknown): void {
 }
 
 function looksLikeJson(html: string): boolean {
+  // Checked on every page: look at the first character before copying anything.
+  if (!/^\s*[[{]/.test(html)) return false;
   const text = html.trim();
-  if (!(text.startsWith('{') && text.endsWith('}')) && !(text.startsWith('[') && text.endsWith(']'))) return false;
+  if (!text.endsWith('}') && !text.endsWith(']')) return false;
   try {
     JSON.parse(text);
     return true;

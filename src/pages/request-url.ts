@@ -44,32 +44,40 @@ export function queryStrings(search: string): Record<string, string | string[]> 
 }
 
 class UrlString extends String implements ParsedUrl {
-  readonly href: string;
-  readonly origin: string;
-  readonly host: string;
-  readonly hostname: string;
-  readonly protocol: string;
-  readonly pathname: string;
-  readonly hash: string;
-  readonly query: QueryValues;
-  constructor(text: string) {
-    super(text);
+  // Parsed on first read of any part: `request.url.startsWith('/x')` alone should not pay for it.
+  #parts: Omit<ParsedUrl, keyof String> | undefined;
+
+  get #parsed(): Omit<ParsedUrl, keyof String> {
+    if (this.#parts) return this.#parts;
+    const text = this.toString();
     // Not `new URL(text)` alone: a relative path (`/notes?x=1`) needs a base, and `//evil/x` must stay a path.
     const absolute = /^[a-z][a-z0-9+.-]*:/i.test(text);
     const parsed = new URL(absolute ? text : `http://relative.invalid/${text.replace(/^\/+/, '')}`);
-    this.href = text;
-    this.origin = absolute ? parsed.origin : '';
-    this.host = absolute ? parsed.host : '';
-    this.hostname = absolute ? parsed.hostname : '';
-    this.protocol = absolute ? parsed.protocol : '';
-    this.pathname = parsed.pathname;
-    this.hash = parsed.hash;
     const query: QueryValues = {};
     for (const [key, value] of Object.entries(queryStrings(parsed.search))) {
       query[key] = Array.isArray(value) ? value.map(jsonOrString) : jsonOrString(value);
     }
-    this.query = query;
+    this.#parts = {
+      href: text,
+      origin: absolute ? parsed.origin : '',
+      host: absolute ? parsed.host : '',
+      hostname: absolute ? parsed.hostname : '',
+      protocol: absolute ? parsed.protocol : '',
+      pathname: parsed.pathname,
+      hash: parsed.hash,
+      query,
+    };
+    return this.#parts;
   }
+
+  get href() { return this.#parsed.href; }
+  get origin() { return this.#parsed.origin; }
+  get host() { return this.#parsed.host; }
+  get hostname() { return this.#parsed.hostname; }
+  get protocol() { return this.#parsed.protocol; }
+  get pathname() { return this.#parsed.pathname; }
+  get hash() { return this.#parsed.hash; }
+  get query() { return this.#parsed.query; }
 }
 
 /**

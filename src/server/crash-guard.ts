@@ -10,7 +10,6 @@
  * process share one pair of listeners.
  */
 import { relative, sep } from 'node:path';
-import { pageScopes } from '../pages/page-scope.js';
 
 interface GuardedApp {
   pagesDir: string;
@@ -20,18 +19,20 @@ interface GuardedApp {
 
 const apps = new Set<GuardedApp>();
 
-/** The app and page the failure belongs to: the running page's scope, else a page file named in the stack. */
+/**
+ * The app and page the failure belongs to, from the page file named in the stack (EJS names
+ * compiled templates by their file; middleware and loaders are files too).
+ */
 function attribute(error: unknown): { app: GuardedApp | undefined; page: string | undefined } {
-  const scope = pageScopes.getStore();
   const stack = error instanceof Error ? (error.stack ?? '') : '';
   for (const app of apps) {
-    const file = scope?.current.startsWith(app.pagesDir + sep) ? scope.current : stackFile(stack, app.pagesDir);
+    const file = stackFile(stack, app.pagesDir);
     if (file) return { app, page: relative(app.pagesDir, file) };
   }
   return { app: apps.values().next().value, page: undefined };
 }
 
-/** The first `pagesDir/...:line` in a stack (EJS names compiled templates by their file). */
+/** The first `pagesDir/...` file in a stack. */
 function stackFile(stack: string, pagesDir: string): string | undefined {
   const at = stack.indexOf(pagesDir + sep);
   if (at < 0) return undefined;

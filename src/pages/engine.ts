@@ -198,7 +198,9 @@ export class PageEngine {
   }
 
   #include(ctx: PageContext, scope: PageScope, fromDir: string, name: string, locals: Record<string, unknown> = {}): string {
-    const { file, render } = this.templates.partial(name, fromDir);
+    const found = this.templates.partial(name, fromDir);
+    const { file } = found;
+    const render = file.endsWith('.md') ? this.#markdown.partial(file) : found.render;
     // The partial sees the page context plus its own locals; this runs once per include, so keep it lean.
     const partialLocals = Object.assign(Object.create(ctx) as PageContext, locals);
     partialLocals.include = (inner: string, extra?: Record<string, unknown>) => this.#include(ctx, scope, dirname(file), inner, extra);

@@ -36,7 +36,7 @@ export function renderMarkdown(markdown: string): string {
   return marked.parse(markdown) as string;
 }
 
-/** Compiled Markdown pages, once per file (cleared on change in dev). */
+/** Compiled Markdown pages and partials, once per file and mode (cleared on change in dev). */
 export class MarkdownPages {
   readonly #compiled = new Map<string, { meta: Record<string, unknown>; render: Render }>();
 
@@ -44,17 +44,28 @@ export class MarkdownPages {
     this.#compiled.clear();
   }
 
-  /** The page's frontmatter and a render function giving its HTML. */
-  get(file: string): { meta: Record<string, unknown>; render: (locals: Record<string, unknown>) => Promise<string> } {
-    let page = this.#compiled.get(file);
+  #compile(file: string, async: boolean): { meta: Record<string, unknown>; render: Render } {
+    const key = `${async ? 'a' : 's'}:${file}`;
+    let page = this.#compiled.get(key);
     if (!page) {
       const { meta, body } = splitFrontmatter(readFileSync(file, 'utf8'), file);
       // The same EJS options as .ejs pages (see TemplateCache.get), so a Markdown page sees the same context.
-      const options = { async: true, filename: file, localsName: 'locals', strict: false, outputFunctionName: 'echo', unsafePrototypeLocals: true };
+      const options = { async, filename: file, localsName: 'locals', strict: false, outputFunctionName: 'echo', unsafePrototypeLocals: true };
       page = { meta, render: ejs.compile(echoPrelude + rewriteScriptServer(body), options as ejs.Options) as Render };
-      this.#compiled.set(file, page);
+      this.#compiled.set(key, page);
     }
-    const { meta, render } = page;
+    return page;
+  }
+
+  /** The page's frontmatter and a render function giving its HTML. */
+  get(file: string): { meta: Record<string, unknown>; render: (locals: Record<string, unknown>) => Promise<string> } {
+    const { meta, render } = this.#compile(file, true);
     return { meta, render: async (locals) => renderMarkdown(await render(locals)) };
+  }
+
+  /** A Markdown partial (`include('toc.md')`): synchronous like every partial; its frontmatter is dropped. */
+  partial(file: string): (locals: Record<string, unknown>) => string {
+    const { render } = this.#compile(file, false);
+    return (locals) => renderMarkdown(render(locals) as string);
   }
 }

@@ -158,6 +158,12 @@ describe('each PocketPages difference, now matched', () => {
     expect(html).not.toContain('tags:');
   });
 
+  it('renders a Markdown partial included from _private/, without its frontmatter', async () => {
+    const html = await text('/docs');
+    expect(html).toContain('<nav class="toc"><ul>\n<li><a href="/docs">Start</a></li>');
+    expect(html).not.toContain('title: Contents');
+  });
+
   it('has request.header/url.query/cookies(name), response.header getter, env, stringify, url, echo, resolve and store', async () => {
     const filters = encodeURIComponent(JSON.stringify({ category: 'books' }));
     const response = await get(`/request?filters=${filters}&page=2`, {

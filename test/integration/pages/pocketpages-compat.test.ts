@@ -116,6 +116,8 @@ describe('each PocketPages difference, now matched', () => {
     expect(JSON.parse(between(await text('/mw/next'), 'data')!.replace(/&#34;/g, '"'))).toEqual({ section: 'mw', nested: { from: 'middleware', also: 'next' }, viaNext: true });
     const stopped = await get('/mw/next?stop=1');
     expect(stopped.status).toBe(303);
+    const stuck = await (await get('/mw/stuck', {}, dev)).text();
+    expect(stuck).toContain('mw/stuck/+middleware.js: a middleware taking (api, next) must call next() or answer');
   });
 
   it('runs +load then the method file (+get.js / +post.js), written as CommonJS', async () => {
@@ -135,10 +137,13 @@ describe('each PocketPages difference, now matched', () => {
     expect((await written.text()).startsWith('line one\nline two\n')).toBe(true);
   });
 
-  it('sends a file with response.file()', async () => {
+  it('sends a file with response.file(), and none outside the project folder', async () => {
     const file = await get('/respond/file');
     expect(file.headers.get('content-type')).toContain('text/css');
     expect(await file.text()).toContain('font-family');
+    const outside = await get('/respond/outside', {}, dev);
+    expect(outside.status).toBe(500);
+    expect(await outside.text()).toContain('response.file() sends files inside the project folder only.');
   });
 
   it('does not wrap JSON output or a non-HTML content type in the layout', async () => {

@@ -7,14 +7,18 @@
  * field, a record whose email has the guest pattern (prefix + @domain).
  */
 
-/** Settings from the environment, with pbpages' defaults. `getenv` returns '' when unset. */
+/**
+ * Settings from the environment, with pbpages' defaults. `getenv` returns '' when unset.
+ * Retention may be fractional (tests prune guests seconds old); the schedule is a cron expression.
+ */
 function settingsFromEnv(getenv) {
-  const days = Number.parseInt(getenv('PBPAGES_GUEST_RETENTION_DAYS') || '', 10);
+  const days = Number.parseFloat(getenv('PBPAGES_GUEST_RETENTION_DAYS') || '');
   return {
     collection: getenv('PBPAGES_GUEST_COLLECTION') || 'users',
     emailPrefix: getenv('PBPAGES_GUEST_EMAIL_PREFIX') || 'anonymous-',
     emailDomain: getenv('PBPAGES_GUEST_EMAIL_DOMAIN') || 'example.com',
     retentionDays: Number.isFinite(days) && days > 0 ? days : 90,
+    pruneSchedule: getenv('PBPAGES_GUEST_PRUNE_SCHEDULE') || '17 3 * * *',
   };
 }
 

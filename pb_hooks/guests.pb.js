@@ -4,12 +4,15 @@
  * guests, and no verification, password-reset, email-change, OTP or login-alert
  * mail to guest addresses (they are random and nobody reads them).
  * Settings: PBPAGES_GUEST_COLLECTION, PBPAGES_GUEST_RETENTION_DAYS,
- * PBPAGES_GUEST_EMAIL_PREFIX, PBPAGES_GUEST_EMAIL_DOMAIN.
+ * PBPAGES_GUEST_EMAIL_PREFIX, PBPAGES_GUEST_EMAIL_DOMAIN, and
+ * PBPAGES_GUEST_PRUNE_SCHEDULE (cron, default daily at 03:17). A superuser can
+ * run the prune now through PocketBase's crons API:
+ * POST /api/crons/pbpages_prune_guests.
  * Each handler requires its helpers itself: PocketBase runs handlers in
  * isolated runtimes where top-level variables are not visible.
  */
 
-cronAdd('pbpages_prune_guests', '17 3 * * *', () => {
+cronAdd('pbpages_prune_guests', require(`${__hooks}/guests-logic.cjs`).settingsFromEnv((name) => $os.getenv(name)).pruneSchedule, () => {
   const logic = require(`${__hooks}/guests-logic.cjs`);
   const settings = logic.settingsFromEnv((name) => $os.getenv(name));
   let hasField;

@@ -21,12 +21,27 @@ export interface AnonymousOptions {
   allowGet: boolean;
   /** Guests never upgraded are pruned this many days after creation. */
   retentionDays: number;
-  /** Read the client IP from X-Forwarded-For (only behind a proxy you run). */
+  /** Read the client IP from X-Forwarded-For (only behind a proxy you run); used by every rate limit. */
   trustProxy: boolean;
+}
+
+/** A number of counted attempts per window. */
+export interface AttemptLimit {
+  max: number;
+  windowSeconds: number;
+}
+
+/** Throttling of `signInWithPassword` and `registerWithPassword` (failed attempts count). */
+export interface SignInRateLimitOptions {
+  /** Per client IP (IPv6 by /64); registrations count here even when they succeed. */
+  perIp: AttemptLimit;
+  /** Per account (collection + lower-cased email), from any IP; a successful sign-in clears it. */
+  perAccount: AttemptLimit;
 }
 
 export interface AuthOptions {
   anonymous: AnonymousOptions;
+  signInRateLimit: SignInRateLimitOptions;
   /** Name of the session cookie (the SDK's format). */
   cookieName: string;
   /** How long a token the backend accepted is trusted without asking again. */
@@ -44,8 +59,10 @@ export interface PbpagesConfig {
   host: string;
   /** Port of the embedded backend (used when no PocketBase URL is given). */
   backendPort: number;
-  /** A real PocketBase to use instead of the embedded backend. */
+  /** A real PocketBase someone else runs, used instead of a backend started here. */
   pocketbaseUrl: string | undefined;
+  /** A real PocketBase binary that pbpages starts and stops itself instead of the embedded backend. */
+  pocketbaseBin: string | undefined;
   superuser: { email: string; password: string } | undefined;
   /** Largest request body accepted, in bytes (413 above). */
   bodyLimit: number;
@@ -62,6 +79,12 @@ export interface PbpagesConfig {
   extensions: PageExtension[];
   /** Prune stale guests once a day while `pbpages start` runs. */
   pruneGuestsDaily: boolean;
+  /** Redis shared by several pbpages processes (limits, session invalidation); usually from REDIS_URL. */
+  redisUrl: string | undefined;
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
+  shutdownTimeoutSeconds: number;
+  /** Prometheus metrics (off by default): served on `path`, which pages cannot shadow. */
+  metrics: { enabled: boolean; path: string };
   auth: AuthOptions;
 }
 
@@ -78,12 +101,16 @@ export const defaultConfig: PbpagesConfig = {
   host: '127.0.0.1',
   backendPort: 8090,
   pocketbaseUrl: undefined,
+  pocketbaseBin: undefined,
   superuser: undefined,
   bodyLimit: 1024 * 1024,
   trustedOrigins: [],
   redirectOrigins: [],
   extensions: [],
   pruneGuestsDaily: true,
+  redisUrl: undefined,
+  shutdownTimeoutSeconds: 10,
+  metrics: { enabled: false, path: '/metrics' },
   auth: {
     anonymous: {
       enabled: true,
@@ -95,6 +122,10 @@ export const defaultConfig: PbpagesConfig = {
       allowGet: false,
       retentionDays: 90,
       trustProxy: false,
+    },
+    signInRateLimit: {
+      perIp: { max: 20, windowSeconds: 15 * 60 },
+      perAccount: { max: 10, windowSeconds: 15 * 60 },
     },
     cookieName: 'pb_auth',
     verifyCacheSeconds: 30,

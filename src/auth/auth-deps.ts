@@ -1,21 +1,23 @@
 /**
  * @module auth/auth-deps
  * What the page context's auth functions share across requests: options,
- * the verifier and its cache, the rate-limit store, the collection checker,
+ * the verifier and its cache, the rate limits, the collection checker,
  * the optional superuser client and the log.
  */
 import type { AuthOptions } from '../config.js';
 import type { SuperuserClient } from '../pocketbase/superuser-client.js';
 import type { AuthCollections } from './auth-collections.js';
-import type { RateLimitStore } from './rate-limit.js';
+import type { GuestRateLimit } from './guest-rate-limit.js';
 import type { SessionVerifier } from './session-verifier.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
 
 export interface AuthDeps {
   auth: AuthOptions;
   pocketbaseUrl: string;
   verifier: SessionVerifier;
   collections: AuthCollections;
-  rateLimitStore: RateLimitStore;
+  guestRateLimit: GuestRateLimit;
+  signInThrottle: SignInThrottle;
   superuser: SuperuserClient | undefined;
   /** One line per event; never given a secret. */
   log: (line: string) => void;

@@ -5,6 +5,7 @@
  * that shows `error.message` shows nothing it should not.
  */
 import { AuthError } from './auth-error.js';
+import { authEvents } from './auth-events.js';
 import { fieldErrors, isBackendDown, isResponseError, responseMessage } from '../pocketbase/response-error.js';
 
 /** Seconds a caller is told to wait when the backend itself rate-limits us. */
@@ -17,6 +18,7 @@ const backendRetryAfter = 10;
 export function toAuthError(error: unknown): unknown {
   if (error instanceof AuthError || !isResponseError(error)) return error;
   if (isBackendDown(error)) {
+    authEvents.backendError.publish({ count: 1 });
     return new AuthError('backend_unavailable', 503, 'The backend is unavailable; try again shortly.', { cause: error });
   }
   const fields = fieldErrors(error);

@@ -21,11 +21,15 @@ import { signInAnonymously } from './guest-sign-in.js';
 import type { SignInAnonymouslyArg } from './guest-sign-in.js';
 import { registerWithPassword, signInWithPassword } from './password-auth.js';
 import type { CollectionOption } from './password-auth.js';
-import { createMemoryRateLimitStore } from './rate-limit.js';
-import type { RateLimitStore } from './rate-limit.js';
+import { GuestRateLimit } from './guest-rate-limit.js';
+import { createLimiter } from './rate-limiter.js';
+import type { LimiterFactory } from './rate-limiter.js';
 import { RequestSession } from './request-session.js';
+import type { SessionInvalidation } from './session-invalidation.js';
 import { SessionVerifier } from './session-verifier.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 import { signOut } from './sign-out.js';
+import type { SignOutOptions } from './sign-out.js';
 
 export interface AuthExtensionOptions {
   config: PbpagesConfig;
@@ -34,8 +38,10 @@ export interface AuthExtensionOptions {
   /** Needed by `linkWithPassword`; without it that function throws `superuser_required`. */
   superuser?: SuperuserCredentials;
   log?: (line: string) => void;
-  /** Where guest-creation counts live; one process's memory by default. */
-  rateLimitStore?: RateLimitStore;
+  /** Builds the rate limiters (guest creation, sign-in); counts live in this process's memory by default. */
+  createLimiter?: LimiterFactory;
+  /** How other page-server processes learn that a record's sessions ended (several processes only). */
+  invalidation?: SessionInvalidation;
   /** The random part of guest emails; tests replace it to force a collision. */
   guestId?: () => string;
 }
@@ -49,7 +55,7 @@ export interface AuthContext {
   signInWithPassword(email: string, password: string, options?: CollectionOption): Promise<SignedIn>;
   registerWithPassword(email: string, password: string, options?: CollectionOption): Promise<SignedIn>;
   linkWithPassword(email: string, password: string): Promise<SignedIn>;
-  signOut(options?: { deleteGuest?: boolean }): Promise<void>;
+  signOut(options?: SignOutOptions): Promise<void>;
 }
 
 /**
@@ -59,6 +65,7 @@ export interface AuthContext {
  */
 export function createAuthExtension(options: AuthExtensionOptions): PageExtension & { close(): void } {
   const { config, pocketbaseUrl } = options;
+  const limiterFactory = options.createLimiter ?? createLimiter;
   const deps: AuthDeps = {
     auth: config.auth,
     pocketbaseUrl,
@@ -68,12 +75,18 @@ export function createAuthExtension(options: AuthExtensionOptions): PageExtensio
       refreshWithinSeconds: config.auth.refreshWithinSeconds,
     }),
     collections: new AuthCollections(pocketbaseUrl),
-    rateLimitStore: options.rateLimitStore ?? createMemoryRateLimitStore(),
+    guestRateLimit: new GuestRateLimit(limiterFactory, config.auth.anonymous.rateLimit),
+    signInThrottle: new SignInThrottle(limiterFactory, config.auth.signInRateLimit),
     superuser: options.superuser ? createSuperuserClient(pocketbaseUrl, options.superuser) : undefined,
     log: options.log ?? ((line) => console.log(line)),
     guestId: options.guestId,
   };
   const settings = { pocketbaseUrl, cookieName: config.auth.cookieName };
+  const { invalidation } = options;
+  if (invalidation) {
+    deps.verifier.cache.onRecordForgotten((recordId) => invalidation.publish(recordId));
+    invalidation.subscribe((recordId) => deps.verifier.cache.forgetRecord(recordId));
+  }
 
   return {
     name: 'auth',
@@ -88,8 +101,8 @@ export function createAuthExtension(options: AuthExtensionOptions): PageExtensio
       const functions: Omit<AuthContext, 'auth' | 'pb'> = {
         isAnonymous: () => isGuestRecord(session.record, config.auth.anonymous),
         signInAnonymously: (arg) => signInAnonymously(deps, ctx.request, session, arg),
-        signInWithPassword: (email, password, opts) => signInWithPassword(deps, session, email, password, opts),
-        registerWithPassword: (email, password, opts) => registerWithPassword(deps, session, email, password, opts),
+        signInWithPassword: (email, password, opts) => signInWithPassword(deps, ctx.request, session, email, password, opts),
+        registerWithPassword: (email, password, opts) => registerWithPassword(deps, ctx.request, session, email, password, opts),
         linkWithPassword: (email, password) => linkWithPassword(deps, session, email, password),
         signOut: (opts) => signOut(deps, session, opts),
       };

@@ -11,9 +11,11 @@
  * credentials and gets a new cookie.
  */
 import { AuthError } from './auth-error.js';
+import { authEvents } from './auth-events.js';
 import type { AuthDeps, SignedIn } from './auth-deps.js';
 import { toAuthError } from './error-mapping.js';
 import { isGuestEmail, isGuestRecord } from './guest-identity.js';
+import { assertPasswordFits } from './password-length.js';
 import type { RequestSession } from './request-session.js';
 
 export async function linkWithPassword(
@@ -35,6 +37,7 @@ export async function linkWithPassword(
     );
   }
   assertNotGuestEmail(email, deps);
+  assertPasswordFits(password);
   const collection = guest.collectionName;
   const oldToken = session.token;
   try {
@@ -67,6 +70,7 @@ export async function linkWithPassword(
     // The account is upgraded either way; the user can ask for the mail again.
     deps.log(`auth: verification mail for ${guest.id} could not be requested`);
   }
+  authEvents.guestUpgraded.publish({ count: 1 });
   deps.log(`auth: guest ${guest.id} upgraded to a permanent account in "${collection}"`);
   return { token: signedIn.token, record: signedIn.record };
 }

@@ -7,6 +7,7 @@
  * while listing never skips a record.
  */
 import type { SuperuserClient } from '../pocketbase/superuser-client.js';
+import { authEvents } from './auth-events.js';
 import { isGuestEmail } from './guest-identity.js';
 import type { GuestPattern } from './guest-identity.js';
 import { hasAnonymousField } from './guest-schema.js';
@@ -43,6 +44,7 @@ export async function pruneGuests(options: PruneOptions): Promise<number> {
       if (!byField && !isGuestEmail(item['email'], pattern)) continue;
       await superuser.run((pb) => pb.collection(collection).delete(item.id));
       deleted += 1;
+      authEvents.guestsPruned.publish({ count: 1 });
     }
     const last = page.items.at(-1);
     if (!last || page.items.length < batchSize) return deleted;

@@ -11,12 +11,12 @@
  */
 import type { RecordModel } from 'pocketbase';
 import { AuthError } from './auth-error.js';
+import { authEvents } from './auth-events.js';
 import { missingFieldWarning } from './auth-collections.js';
 import type { AuthDeps, SignedIn } from './auth-deps.js';
 import { clientKey } from './client-ip.js';
 import { toAuthError } from './error-mapping.js';
 import { isGuestRecord, newGuestEmail, newGuestPassword } from './guest-identity.js';
-import { consumeRateLimit } from './rate-limit.js';
 import type { RequestSession } from './request-session.js';
 import type { ExtensionRequest } from '../pages/extension.js';
 import { isResponseError, fieldErrors } from '../pocketbase/response-error.js';
@@ -56,7 +56,7 @@ export async function signInAnonymously(
     }
   }
 
-  await consumeRateLimit(deps.rateLimitStore, clientKey(request, options.trustProxy), options.rateLimit);
+  await deps.guestRateLimit.consume(clientKey(request, options.trustProxy));
   const { email, password, record } = await createGuest(deps, collection);
   let signedIn: SignedIn;
   try {
@@ -68,6 +68,7 @@ export async function signInAnonymously(
     deps.log(missingFieldWarning(collection));
   }
   session.signIn(signedIn.token, signedIn.record);
+  authEvents.guestCreated.publish({ count: 1 });
   deps.log(`auth: guest ${signedIn.record.id} created in "${collection}"`);
   return { token: signedIn.token, record: signedIn.record };
 }

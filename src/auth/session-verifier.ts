@@ -14,6 +14,7 @@ import { getTokenPayload } from 'pocketbase';
 import type { RecordModel } from 'pocketbase';
 import { createVisitorClient } from '../pocketbase/visitor-client.js';
 import { isResponseError } from '../pocketbase/response-error.js';
+import { authEvents } from './auth-events.js';
 import { VerifyCache } from './verify-cache.js';
 import type { VerifiedSession } from './verify-cache.js';
 
@@ -73,6 +74,7 @@ export class SessionVerifier {
         this.cache.delete(token);
         return { kind: 'rejected' };
       }
+      authEvents.backendError.publish({ count: 1 });
       return { kind: 'unavailable' };
     }
     // Pages never hold system sessions (superusers): a leaked superuser token in a cookie signs nobody in.

@@ -26,6 +26,7 @@ export class VerifyCache {
   readonly #ttlMs: number;
   readonly #maxEntries: number;
   readonly #now: () => number;
+  #onRecordForgotten: ((recordId: string) => void) | undefined;
 
   constructor(options: { ttlSeconds: number; maxEntries?: number; now?: () => number }) {
     this.#ttlMs = options.ttlSeconds * 1000;
@@ -69,9 +70,20 @@ export class VerifyCache {
     this.#entries.delete(token);
   }
 
-  /** Forgets every token of a record, e.g. after its password changed. */
+  /** Forgets every token of a record, e.g. after its password changed, here and (see `onRecordForgotten`) in the other processes. */
   deleteRecord(recordId: string): void {
+    this.forgetRecord(recordId);
+    this.#onRecordForgotten?.(recordId);
+  }
+
+  /** Forgets every token of a record in this process only: what another process's `deleteRecord` asks for. */
+  forgetRecord(recordId: string): void {
     for (const [token, entry] of this.#entries) if (entry.session.record.id === recordId) this.#entries.delete(token);
+  }
+
+  /** Called after each `deleteRecord`, so the other page servers stop trusting the record's tokens from memory too. */
+  onRecordForgotten(listener: (recordId: string) => void): void {
+    this.#onRecordForgotten = listener;
   }
 
   clear(): void {

@@ -50,5 +50,11 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`pbpages: unknown command "${name}".\n\n${await help()}`);
     return 1;
   }
-  return (await load(url)).run(rest);
+  try {
+    return await (await load(url)).run(rest);
+  } catch (error) {
+    // Start-up failures (a backend that will not start, a bad config) are messages for the user, not stack traces.
+    console.error(`pbpages ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
 }

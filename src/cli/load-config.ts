@@ -2,8 +2,8 @@
  * @module cli/load-config
  * The project's configuration: `pbpages.config.{ts,js,mjs}` in the project
  * root (optional; a default export of `defineConfig({...})` or a plain
- * object), then the environment on top: PORT, HOST, PB_URL, PB_PORT,
- * PB_DATA_DIR, PB_SUPERUSER_EMAIL + PB_SUPERUSER_PASSWORD.
+ * object), then the environment on top: PORT, HOST, PB_URL, PB_BIN, PB_PORT,
+ * PB_DATA_DIR, PB_SUPERUSER_EMAIL + PB_SUPERUSER_PASSWORD, REDIS_URL.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,8 +26,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<PbpagesConfig> {
   if (appPort !== undefined) out.port = appPort;
   if (env.HOST) out.host = env.HOST;
   if (env.PB_URL) out.pocketbaseUrl = env.PB_URL.replace(/\/+$/, '');
+  if (env.PB_BIN) out.pocketbaseBin = env.PB_BIN;
   if (backendPort !== undefined) out.backendPort = backendPort;
   if (env.PB_DATA_DIR) out.dataDir = env.PB_DATA_DIR;
+  if (env.REDIS_URL) out.redisUrl = env.REDIS_URL;
   if (env.PB_SUPERUSER_EMAIL && env.PB_SUPERUSER_PASSWORD) {
     out.superuser = { email: env.PB_SUPERUSER_EMAIL, password: env.PB_SUPERUSER_PASSWORD };
   }

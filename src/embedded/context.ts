@@ -34,4 +34,6 @@ export interface RequestContext {
   body: Body;
   auth: RequestAuth | null;
   isSuperuser: boolean;
+  /** `@request.context` of the rules checked: `default`, `expand` while expanding, `password` in a password sign-in. */
+  ruleContext?: string;
 }

@@ -26,16 +26,24 @@ function collectionFor(ctx: RequestContext, idOrName: string, write: boolean, au
   return collection;
 }
 
+/**
+ * What PocketBase answers for a path no route claims: a GET falls through to its static file
+ * handler ("File not found."), any other method to the router's plain 404.
+ */
+function unknownRoute(method: string): ApiError {
+  return new ApiError(404, method === 'GET' || method === 'HEAD' ? 'File not found.' : undefined);
+}
+
 async function route(ctx: RequestContext, parts: string[]): Promise<Result> {
   const m = ctx.method;
   if (parts.length === 1 && parts[0] === 'health' && (m === 'GET' || m === 'HEAD')) return ok({ message: 'API is healthy.', code: 200, data: {} });
-  if (parts[0] !== 'collections') throw new ApiError(404);
+  if (parts[0] !== 'collections') throw unknownRoute(m);
   const [, name, action, id, extra] = parts;
   if (!name) {
     requireSuperuser(ctx);
     if (m === 'GET') return ok(listCollections(ctx));
     if (m === 'POST') return ok(createCollection(ctx));
-    throw new ApiError(404);
+    throw unknownRoute(m);
   }
   if (name === 'import' && !action && m === 'PUT') {
     requireSuperuser(ctx);
@@ -47,7 +55,7 @@ async function route(ctx: RequestContext, parts: string[]): Promise<Result> {
     if (m === 'GET') return ok(viewCollection(ctx, name));
     if (m === 'PATCH') return ok(updateCollection(ctx, name));
     if (m === 'DELETE') return (deleteCollection(ctx, name), noContent);
-    throw new ApiError(404);
+    throw unknownRoute(m);
   }
   if (action === 'truncate' && m === 'DELETE' && !id) {
     requireSuperuser(ctx);
@@ -61,7 +69,7 @@ async function route(ctx: RequestContext, parts: string[]): Promise<Result> {
     if (id && m === 'GET') return ok(viewRecord(ctx, collection, id));
     if (id && m === 'PATCH') return ok(await updateRecord(ctx, collection, id));
     if (id && m === 'DELETE') return (deleteRecord(ctx, collection, id), noContent);
-    throw new ApiError(404);
+    throw unknownRoute(m);
   }
   const authRoutes: Record<string, (c: CollectionJson) => Promise<Result> | Result> = {
     'GET auth-methods': (c) => ok(authMethods(c)),
@@ -73,8 +81,10 @@ async function route(ctx: RequestContext, parts: string[]): Promise<Result> {
     'POST confirm-password-reset': async (c) => (await confirmPasswordReset(ctx, c), noContent),
   };
   if (action === 'impersonate' && id && !extra && m === 'POST') return ok(impersonate(ctx, collectionFor(ctx, name, true, true), id));
+  // auth-refresh checks the requester's collection before the collection's type (PocketBase's RequireSameCollectionContextAuth).
+  if (action === 'auth-refresh' && !id && m === 'POST') return ok(authRefresh(ctx, collectionFor(ctx, name, true, false)));
   const handler = !id ? authRoutes[`${m} ${action}`] : undefined;
-  if (!handler) throw new ApiError(404);
+  if (!handler) throw unknownRoute(m);
   return handler(collectionFor(ctx, name, true, true));
 }
 
@@ -105,10 +115,10 @@ export function createHandler(backend: Backend, bodyLimit: number): (req: Incomi
         try {
           pathname = decodeURIComponent(url.pathname);
         } catch {
-          throw new ApiError(404);
+          throw unknownRoute(method);
         }
         const parts = pathname.split('/').filter(Boolean);
-        if (parts[0] !== 'api') throw new ApiError(404);
+        if (parts[0] !== 'api') throw unknownRoute(method);
         const auth = authFromHeader(backend, typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
         const ctx: RequestContext = {
           backend,
@@ -119,7 +129,11 @@ export function createHandler(backend: Backend, bodyLimit: number): (req: Incomi
           auth,
           isSuperuser: auth?.collection.name === '_superusers',
         };
-        ctx.body = await parseBody(req, raw);
+        ctx.body = await parseBody(req, raw).catch((error: unknown) => {
+          // Record writes read their body in PocketBase's record form loader, which answers a bad body
+          // with the generic 400; every other endpoint binds it with "An error occurred while loading…".
+          throw parts[3] === 'records' && error instanceof ApiError && error.status === 400 ? new ApiError(400) : error;
+        });
         const result = await route(ctx, parts.slice(1));
         send(res, result.status, pickFields(result.body, url.searchParams.get('fields')), method === 'HEAD');
       } catch (error) {

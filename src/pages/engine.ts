@@ -152,7 +152,11 @@ export class PageEngine {
     const input = describeError(error, this.#options.dev, this.#options.projectDir ?? dirname(this.#options.pagesDir));
     if (input.status >= 500) this.#options.log(`pbpages: page error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     const body = await renderErrorPage(this.#options.pagesDir, this.templates, input);
-    return { status: input.status, headers: { 'content-type': 'text/html; charset=utf-8' }, cookies, body };
+    const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8' };
+    // A rate-limited error (AuthError `rate_limited`) that escapes the page still tells the client when to retry.
+    const { retryAfter } = (error ?? {}) as { retryAfter?: unknown };
+    if (input.status === 429 && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+    return { status: input.status, headers, cookies, body };
   }
 
   /**

@@ -1,10 +1,12 @@
 /**
  * @module server/app
- * The Node HTTP adapter: decodes and checks the path, serves static files,
- * hands pages to the engine, streams what no page claims under `/api/` and
- * `/_/` to the backend, writes the response and one log line. A failing page
- * is an error page, and no page code can end the process (server/crash-guard):
- * the server keeps serving.
+ * The Node HTTP adapter: decodes and checks the path, answers the health
+ * probes and the metrics scrape, serves static files, hands pages to the
+ * engine, streams what no page claims under `/api/` and `/_/` to the backend,
+ * writes the response and one structured log entry. A failing page is an
+ * error page, and no page code can end the process (server/crash-guard): the
+ * server keeps serving. Closing drains: no new connections, requests in
+ * flight finish (up to a timeout).
  *
  * @example
  * const app = await startApp({ root: process.cwd(), config: resolveConfig(), extensions });
@@ -21,6 +23,9 @@ import { HttpError } from '../pages/http-error.js';
 import { isBackendPath, proxyToBackend } from './backend-proxy.js';
 import { builtPrefix, clientOutDir, readClientManifest } from './client-build.js';
 import { installCrashGuard } from './crash-guard.js';
+import { healthPaths, probe } from './health.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createLogger, logRequest, requestId, type Logger } from './request-log.js';
 import { StaticFiles } from './static-files.js';
 
 export interface AppOptions {
@@ -29,9 +34,17 @@ export interface AppOptions {
   dev?: boolean;
   /** Extensions from the runtime (auth); those in `config.extensions` run after them. */
   extensions?: PageExtension[];
-  /** The backend that `/api/` and `/_/` are proxied to; `config.pocketbaseUrl` or the embedded backend's port by default. */
-  pocketbaseUrl?: string;
+  /** Plain log lines (start-up, auth events). Without `logger`, request entries are written here too, as JSON. */
   log?: (line: string) => void;
+  /** The structured log for request entries (the CLI's async pino logger). */
+  logger?: Logger;
+  /** Metrics made by the caller (a cluster worker's gather across processes); else made here when `config.metrics.enabled`. */
+  metrics?: Metrics;
+  /**
+   * The backend: `/readyz` checks it, and `/api/` and `/_/` are proxied to it. Without it `/readyz`
+   * answers like `/healthz`, and the proxy goes to `config.pocketbaseUrl` or the embedded backend's port.
+   */
+  pocketbaseUrl?: string;
   /** Dev mode: extra HTML appended to every page (the live-reload client). */
   inject?: string;
   /** Dev mode: a handler that may answer first (Vite's middlewares); calls `next` when it does not. */
@@ -41,6 +54,7 @@ export interface AppOptions {
 export interface RunningApp {
   url: string;
   engine: PageEngine;
+  /** Stops accepting connections and resolves once requests in flight are answered (or `config.shutdownTimeoutSeconds` passed). */
   close(): Promise<void>;
 }
 
@@ -63,6 +77,8 @@ function safePath(rawPath: string): string | undefined {
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
+  const logger = options.logger ?? createLogger({ write: log });
+  const metrics = options.metrics ?? (config.metrics.enabled ? createMetrics(config.metrics) : undefined);
   const pagesDir = resolve(options.root, config.pagesDir);
   const statics = new StaticFiles();
   const dev = options.dev ?? false;
@@ -89,6 +105,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
+    const id = requestId(req, config.auth.anonymous.trustProxy);
+    res.setHeader('X-Request-Id', id);
     const method = (req.method ?? 'GET').toUpperCase();
     // Not `new URL(req.url, base)`: a request path like `//evil/x` would parse as a host.
     const raw = req.url ?? '/';
@@ -104,7 +122,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const readable = pathname !== undefined && (method === 'GET' || method === 'HEAD');
     const builtFile = readable && pathname.startsWith(builtPrefix) && built.size > 0 ? builtDir + pathname.slice(builtPrefix.length - 1) : undefined;
     const file = readable ? engine.routes.staticFiles.get(pathname) : undefined;
-    if (builtFile && existsSync(builtFile)) {
+    if (readable && healthPaths.has(pathname)) {
+      status = write(res, await probe(pathname, options.pocketbaseUrl), method === 'HEAD', undefined);
+    } else if (readable && metrics && pathname === metrics.path) {
+      const { contentType, body } = await metrics.scrape();
+      status = write(res, { status: 200, headers: { 'content-type': contentType, 'cache-control': 'no-store' }, cookies: [], body }, method === 'HEAD', undefined);
+    } else if (builtFile && existsSync(builtFile)) {
       status = statics.serve(req, res, builtFile, 'immutable');
     } else if (file) {
       status = statics.serve(req, res, file, query.get('v'));
@@ -116,13 +139,30 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         : await engine.error(new HttpError(404, 'No such page.'), []);
       status = write(res, result, method === 'HEAD', options.inject);
     }
-    log(`${method} ${rawPath.slice(0, 200)} ${status} ${(performance.now() - started).toFixed(1)}ms`);
+    const ms = performance.now() - started;
+    logRequest(logger, { id, req, path: rawPath.slice(0, 200), status, ms });
+    if (metrics) metrics.observe({ method, route: routeLabel(pathname, file ?? builtFile), status }, ms / 1000);
   }
 
+  /** The route pattern for metrics: a bounded set of values, never the raw path. */
+  function routeLabel(pathname: string | undefined, staticFile: string | undefined): string {
+    if (pathname === undefined) return '(invalid)';
+    if (healthPaths.has(pathname) || pathname === metrics?.path) return pathname;
+    if (staticFile) return '(static)';
+    return engine.routes.match(pathname)?.route.pattern ?? '(unmatched)';
+  }
+
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
   const server = createServer((req, res) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
+    });
     const run = () =>
       handle(req, res).catch((error: unknown) => {
-        log(`pbpages: unexpected error: ${(error as Error).stack ?? error}`);
+        logger.error({ err: error }, 'pbpages: unexpected error');
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
         res.end('Internal error');
       });
@@ -143,10 +183,20 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     url: `http://${config.host}:${port}`,
     engine,
     async close() {
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      // Keep-alive connections with no request in flight go now; busy ones once their response is written.
+      server.closeIdleConnections();
       await new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
+        const timer = setTimeout(done, config.shutdownTimeoutSeconds * 1000);
+        drained = () => {
+          clearTimeout(timer);
+          done();
+        };
+        if (inFlight === 0) drained();
       });
+      server.closeAllConnections();
+      await closed;
+      metrics?.close();
       uninstallCrashGuard();
     },
   };

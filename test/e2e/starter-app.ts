@@ -6,9 +6,15 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { backendKind, requiredPocketbaseBinary } from '../support/backend-kind.js';
 import { recordOutput } from '../support/output-capture.js';
 
 const repo = resolve(import.meta.dirname, '../..');
+
+/** With `PB_BACKEND=pocketbase` the app runs on the real server, as a user would run it: `PB_BIN=… pbpages start`. */
+function managedPocketBase(): Record<string, string> {
+  return backendKind === 'pocketbase' ? { PB_BIN: requiredPocketbaseBinary() } : {};
+}
 
 export interface RunningApp {
   url: string;
@@ -22,11 +28,12 @@ export async function startStarterApp(options: { config?: string; env?: Record<s
   const root = await mkdtemp(join(tmpdir(), 'pbpages-e2e-'));
   await symlink(join(repo, 'pages'), join(root, 'pages'));
   await symlink(join(repo, 'pb_schema.json'), join(root, 'pb_schema.json'));
+  await symlink(join(repo, 'pb_hooks'), join(root, 'pb_hooks'));
   if (options.config) await writeFile(join(root, 'pbpages.config.mjs'), options.config);
 
   const child = spawn(process.execPath, [join(repo, 'bin/pbpages.js'), 'start'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PB_PORT: '0', PB_DATA_DIR: join(root, 'pb_data'), ...options.env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PB_PORT: '0', PB_DATA_DIR: join(root, 'pb_data'), ...managedPocketBase(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -31,8 +31,12 @@ async function serve(args: string[]): Promise<number> {
     const stop = () => done();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Started by `pbpages start` with an IPC channel: a parent that dies (even by SIGKILL) closes it.
+    if (process.send) process.once('disconnect', stop);
   });
   await backend.close();
+  // The IPC channel from `pbpages start` would keep this process alive until its parent's kill timeout.
+  if (process.connected) process.disconnect();
   return 0;
 }
 

@@ -8,15 +8,20 @@ import { ApiError, ValidationError, fieldError, type FieldError } from '../api-e
 import type { RequestContext, Row } from '../context.js';
 import type { CollectionJson } from '../filter/index.js';
 import { newTokenKey } from '../ids.js';
-import { ruleWhere } from '../records/rules.js';
+import { expandRecords } from '../records/expand.js';
+import { ruleQuery } from '../records/rules.js';
 import { serializeRecord } from '../records/serialize.js';
+import { isEmail } from '../schema/fields.js';
 import { checkPassword, hashPassword } from './passwords.js';
 import { issueToken, verifyToken, type TokenKind } from './tokens.js';
 
 const validationFailed = 'An error occurred while validating the submitted data.';
 
 function authResponse(ctx: RequestContext, collection: CollectionJson, record: Row, token: string) {
-  return { token, record: serializeRecord(collection, record, ctx, { authResponse: true }) };
+  const json = serializeRecord(collection, record, ctx, { authResponse: true });
+  // Expanded as the authenticated record itself would see them.
+  expandRecords({ ...ctx, auth: { collection, record, claims: {} }, isSuperuser: collection.name === '_superusers' }, collection, [json]);
+  return { token, record: json };
 }
 
 function requireLength(errors: Record<string, FieldError>, body: Record<string, unknown>, key: string, min: number, max: number): void {
@@ -32,19 +37,33 @@ function authRuleAllows(ctx: RequestContext, collection: CollectionJson, record:
   if (rule === '' || rule === undefined) return true;
   // The rule is checked as that record would see it (it is about to become the requester).
   const asRecord: RequestContext = { ...ctx, auth: { collection, record, claims: {} }, isSuperuser: false };
-  return !!ctx.backend.rows.get(collection.name, record.id, ruleWhere(asRecord, collection, String(rule)));
+  return !!ctx.backend.rows.get(collection.name, record.id, ruleQuery(asRecord, collection, String(rule)));
+}
+
+/** Whether `field` has a single-column unique index with COLLATE NOCASE (identity lookups then ignore case, as PocketBase). */
+function hasNocaseUniqueIndex(collection: CollectionJson, field: string): boolean {
+  return ((collection.indexes as string[] | undefined) ?? []).some((sql) => {
+    const m = /^\s*CREATE\s+UNIQUE\s+INDEX\b[^(]*\(([^)]*)\)/i.exec(sql);
+    const columns = m ? m[1]!.split(',') : [];
+    if (columns.length !== 1) return false;
+    const [name = '', ...rest] = columns[0]!.trim().split(/\s+/);
+    return name.replace(/[`"'[\]]/g, '').toLowerCase() === field.toLowerCase() && /\bCOLLATE\s+NOCASE\b/i.test(rest.join(' '));
+  });
 }
 
 export function authMethods(collection: CollectionJson): unknown {
   const password = (collection.passwordAuth as { enabled?: boolean; identityFields?: string[] } | undefined) ?? {};
+  const enabled = password.enabled !== false;
+  // A disabled password login lists no identity fields; the legacy flags follow the list (record_auth_methods.go).
+  const identityFields = enabled ? (password.identityFields ?? ['email']) : [];
   return {
-    password: { identityFields: password.identityFields ?? ['email'], enabled: password.enabled !== false },
+    password: { identityFields, enabled },
     oauth2: { providers: [], enabled: false },
     mfa: { enabled: false, duration: 0 },
     otp: { enabled: false, duration: 0 },
     authProviders: [],
-    usernamePassword: false,
-    emailPassword: password.enabled !== false,
+    usernamePassword: enabled && identityFields.includes('username'),
+    emailPassword: enabled && identityFields.includes('email'),
   };
 }
 
@@ -65,12 +84,12 @@ export async function authWithPassword(ctx: RequestContext, collection: Collecti
   let record: Row | undefined;
   for (const field of fields) {
     if (field === 'email' && !identity.includes('@')) continue;
-    record = ctx.backend.rows.findBy(collection.name, field, identity);
+    record = ctx.backend.rows.findBy(collection.name, field, identity, hasNocaseUniqueIndex(collection, field));
     if (record) break;
   }
   const ok = await checkPassword(String(ctx.body.password), record?.password as string | undefined);
   if (!record || !ok) throw new ApiError(400, 'Failed to authenticate.');
-  if (!authRuleAllows(ctx, collection, record)) throw new ApiError(403, "The request doesn't satisfy the collection requirements to authenticate.");
+  if (!authRuleAllows({ ...ctx, ruleContext: 'password' }, collection, record)) throw new ApiError(403, "The request doesn't satisfy the collection requirements to authenticate.");
   return authResponse(ctx, collection, record, issueToken(ctx.backend, collection, record, 'authToken', { refreshable: true }));
 }
 
@@ -100,6 +119,7 @@ const recentlyMailed = new Map<string, number>();
 async function mail(ctx: RequestContext, collection: CollectionJson, kind: 'verification' | 'passwordReset', tokenKind: TokenKind): Promise<void> {
   const errors: Record<string, FieldError> = {};
   requireLength(errors, ctx.body, 'email', 1, 255);
+  if (!errors.email && !isEmail(String(ctx.body.email))) errors.email = fieldError('validation_is_email', 'Must be a valid email address.');
   if (Object.keys(errors).length > 0) throw new ValidationError(validationFailed, errors);
   const email = String(ctx.body.email);
   const record = ctx.backend.rows.findBy(collection.name, 'email', email);
@@ -127,14 +147,37 @@ export async function requestPasswordReset(ctx: RequestContext, collection: Coll
   await mail(ctx, collection, 'passwordReset', 'passwordResetToken');
 }
 
-function tokenOrFail(ctx: RequestContext, collection: CollectionJson, kind: TokenKind) {
+function unverifiedEmailClaim(token: string): string {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { email?: unknown };
+    return typeof claims?.email === 'string' ? claims.email : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The token's record, or the field error PocketBase reports for it. Confirm forms validate every
+ * field at once, so the caller merges this with its other field errors.
+ */
+function checkToken(ctx: RequestContext, collection: CollectionJson, kind: TokenKind): { record: Row } | { error: FieldError } {
   const token = typeof ctx.body.token === 'string' ? ctx.body.token : '';
-  if (!token) throw new ValidationError(validationFailed, { token: fieldError('validation_required', 'Cannot be blank.') });
+  if (!token) return { error: fieldError('validation_required', 'Cannot be blank.') };
+  // PocketBase reads a verification token's email claim before it checks the signature
+  // (apis/record_auth_verification_confirm.go), so garbage gets its own code.
+  if (kind === 'verificationToken' && !unverifiedEmailClaim(token)) return { error: fieldError('validation_invalid_token_claims', 'Missing email token claim.') };
   const verified = verifyToken(ctx.backend, token, kind);
-  if (!verified) throw new ValidationError(validationFailed, { token: fieldError('validation_invalid_token', 'Invalid or expired token.') });
-  if (verified.collection.id !== collection.id) throw new ValidationError(validationFailed, { token: fieldError('validation_token_collection_mismatch', 'The provided token is for different auth collection.') });
-  if (verified.claims.email !== verified.record.email) throw new ValidationError(validationFailed, { token: fieldError('validation_token_email_mismatch', 'The token email does not match the record email.') });
-  return verified;
+  if (!verified) return { error: fieldError('validation_invalid_token', 'Invalid or expired token.') };
+  if (verified.collection.id !== collection.id) return { error: fieldError('validation_token_collection_mismatch', 'The provided token is for different auth collection.') };
+  if (verified.claims.email !== verified.record.email) return { error: fieldError('validation_token_email_mismatch', "The record email doesn't match with the requested token claims.") };
+  return { record: verified.record };
+}
+
+function tokenOrFail(ctx: RequestContext, collection: CollectionJson, kind: TokenKind, errors: Record<string, FieldError> = {}): { record: Row } {
+  const checked = checkToken(ctx, collection, kind);
+  if ('error' in checked) errors.token = checked.error;
+  if (Object.keys(errors).length > 0 || 'error' in checked) throw new ValidationError(validationFailed, errors);
+  return checked;
 }
 
 export function confirmVerification(ctx: RequestContext, collection: CollectionJson): void {
@@ -147,8 +190,7 @@ export async function confirmPasswordReset(ctx: RequestContext, collection: Coll
   const minimum = Number(collection.fields.find((f) => f.type === 'password')?.min ?? 0) || 8;
   requireLength(errors, ctx.body, 'password', minimum, 255);
   if (ctx.body.passwordConfirm !== ctx.body.password) errors.passwordConfirm = fieldError('validation_values_mismatch', "Values don't match.");
-  if (Object.keys(errors).length > 0) throw new ValidationError(validationFailed, errors);
-  const { record } = tokenOrFail(ctx, collection, 'passwordResetToken');
+  const { record } = tokenOrFail(ctx, collection, 'passwordResetToken', errors);
   const password = await hashPassword(String(ctx.body.password));
   ctx.backend.rows.update(collection.name, record.id, { password, tokenKey: newTokenKey(), verified: 1 });
 }

@@ -3,6 +3,7 @@
  * PocketBase's filter and rule language, compiled to parameterised SQLite.
  */
 export { parseFilter } from './parser.js';
-export { compileFilter, type IdentifierResolver, type ResolvedIdentifier } from './compile.js';
-export { createRecordResolver, type RecordResolverOptions, type RequestInfo } from './resolver.js';
-export { FilterError, FilterForbiddenError, type CollectionJson, type FieldJson, type FilterExpr, type SqlValue } from './types.js';
+export { compileFilter, type FieldResolver, type Resolved } from './compile.js';
+export { RecordFieldResolver, q, type ResolverOptions } from './resolver.js';
+export type { RequestInfo } from './request-values.js';
+export { FilterError, FilterForbiddenError, type CollectionJson, type FieldJson, type FilterExpr, type Fragment, type SqlValue } from './types.js';

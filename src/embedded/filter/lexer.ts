@@ -1,7 +1,7 @@
 /**
  * @module embedded/filter/lexer
  * Tokens of PocketBase's filter language (fexpr): identifiers, quoted strings
- * (only the same quote is unescaped), numbers, operators, `&&`, `||`,
+ * (`\\` and the same quote are unescaped, as the real server does), numbers, operators, `&&`, `||`,
  * parentheses and `//` line comments.
  */
 import { FilterError } from './types.js';
@@ -35,7 +35,7 @@ export function tokenize(source: string): Token[] {
       let text = '';
       let j = i + 1;
       for (; j < source.length && source[j] !== ch; j++) {
-        if (source[j] === '\\' && source[j + 1] === ch) j++;
+        if (source[j] === '\\' && (source[j + 1] === ch || source[j + 1] === '\\')) j++;
         text += source[j];
       }
       if (j >= source.length) throw new FilterError(`Unterminated string starting at position ${i}.`);

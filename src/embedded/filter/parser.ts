@@ -2,13 +2,15 @@
  * @module embedded/filter/parser
  * Recursive-descent parser: `expr (&&|||) expr`, parentheses, SQL precedence
  * (&& binds tighter than ||). Limits as PocketBase: 3500 characters, 200
- * expressions.
+ * expressions; and at most 100 nested parentheses.
  */
 import { tokenize, type Token } from './lexer.js';
 import { FilterError, type FilterExpr, type Operand, type Operator } from './types.js';
 
 const maxLength = 3500;
 const maxExpressions = 200;
+/** SQLite refuses expression trees deeper than 1000; stay well below with a clear 400. */
+const maxDepth = 100;
 
 export function parseFilter(source: string): FilterExpr {
   if (source.length > maxLength) throw new FilterError(`The filter is longer than ${maxLength} characters.`);
@@ -16,6 +18,7 @@ export function parseFilter(source: string): FilterExpr {
   if (tokens.length === 0) throw new FilterError('The filter is empty.');
   let pos = 0;
   let count = 0;
+  let depth = 0;
 
   const peek = (): Token | undefined => tokens[pos];
   const next = (): Token => {
@@ -26,22 +29,18 @@ export function parseFilter(source: string): FilterExpr {
 
   function operand(): Operand {
     const token = next();
-    if (token.type === 'string') return { kind: 'literal', value: token.text };
-    if (token.type === 'number') return { kind: 'literal', value: Number(token.text) };
-    if (token.type === 'identifier') {
-      const lower = token.text.toLowerCase();
-      if (lower === 'true') return { kind: 'literal', value: 1 };
-      if (lower === 'false') return { kind: 'literal', value: 0 };
-      if (lower === 'null') return { kind: 'literal', value: null };
-      return { kind: 'identifier', name: token.text };
-    }
+    if (token.type === 'string') return { kind: 'text', value: token.text };
+    if (token.type === 'number') return { kind: 'number', value: Number(token.text) };
+    if (token.type === 'identifier') return { kind: 'identifier', name: token.text };
     throw new FilterError(`Expected a value or field, found "${token.text}".`);
   }
 
   function primary(): FilterExpr {
     if (peek()?.type === 'paren' && peek()?.text === '(') {
       pos++;
+      if (++depth > maxDepth) throw new FilterError(`The filter nests parentheses deeper than ${maxDepth}.`);
       const inner = or();
+      depth--;
       const close = peek();
       if (close?.type !== 'paren' || close.text !== ')') throw new FilterError('Missing closing parenthesis.');
       pos++;

@@ -1,10 +1,16 @@
 /**
  * @module embedded/filter/types
- * The filter AST and the minimal collection shapes the compiler needs
- * (PocketBase's collection JSON, options flat on each field).
+ * The filter AST, SQL fragments, and the minimal collection shapes the compiler
+ * needs (PocketBase's collection JSON, options flat on each field).
  */
 
 export type SqlValue = string | number | null;
+
+/** SQL text with its positional parameters, in text order. */
+export interface Fragment {
+  sql: string;
+  params: SqlValue[];
+}
 
 export interface FieldJson {
   id?: string;
@@ -27,7 +33,8 @@ export interface CollectionJson {
 export type Operator = '=' | '!=' | '>' | '>=' | '<' | '<=' | '~' | '!~';
 
 export type Operand =
-  | { kind: 'literal'; value: SqlValue }
+  | { kind: 'text'; value: string }
+  | { kind: 'number'; value: number }
   | { kind: 'identifier'; name: string };
 
 export type FilterExpr =

@@ -4,13 +4,13 @@
  * (dotted for nesting, at most 6 levels) are replaced by the related records
  * under `record.expand.<field>`. A related record is included only when the
  * requester passes its collection's viewRule (superusers always); anything that
- * fails is silently left out, as upstream does.
+ * fails is silently left out (leaving `expand: {}`), as upstream does.
  */
 import { ApiError } from '../api-error.js';
 import type { RequestContext } from '../context.js';
 import type { CollectionJson } from '../filter/index.js';
 import { isMultiple } from '../schema/fields.js';
-import { ruleWhere } from './rules.js';
+import { managesRecord, ruleQuery } from './rules.js';
 import { serializeRecord } from './serialize.js';
 
 type Json = Record<string, unknown>;
@@ -19,13 +19,14 @@ const maxDepth = 6;
 function related(ctx: RequestContext, target: CollectionJson, id: string): Json | undefined {
   let where;
   try {
-    where = ruleWhere(ctx, target, target.viewRule);
+    where = ruleQuery(ctx, target, target.viewRule);
   } catch (error) {
     if (error instanceof ApiError) return undefined; // a locked (null) viewRule hides the record
     throw error;
   }
   const row = ctx.backend.rows.get(target.name, id, where);
-  return row ? serializeRecord(target, row, ctx) : undefined;
+  // Expanded auth records show their email to managers, as listed ones do.
+  return row ? serializeRecord(target, row, ctx, { managed: managesRecord(ctx, target, row.id) }) : undefined;
 }
 
 function expandOne(ctx: RequestContext, collection: CollectionJson, record: Json, path: string[]): void {
@@ -33,6 +34,10 @@ function expandOne(ctx: RequestContext, collection: CollectionJson, record: Json
   const field = collection.fields.find((f) => f.name === name && f.type === 'relation');
   const target = field && ctx.backend.collections.get(String(field.collectionId ?? ''));
   if (!field || !target || !name) return;
+  // A valid relation path yields an `expand` key on every record, even when nothing in it may be
+  // shown (core/record_query_expand.go), unless fetching fails: a superuser-only target.
+  if (!ctx.isSuperuser && (target.viewRule === null || target.viewRule === undefined)) return;
+  record.expand ??= {};
   const existing = (record.expand as Json | undefined)?.[name];
   let value = existing;
   if (value === undefined) {
@@ -46,9 +51,10 @@ function expandOne(ctx: RequestContext, collection: CollectionJson, record: Json
 }
 
 /** Applies `?expand=` to serialized records in place. */
-export function expandRecords(ctx: RequestContext, collection: CollectionJson, records: Json[]): void {
-  const param = ctx.url.searchParams.get('expand');
+export function expandRecords(request: RequestContext, collection: CollectionJson, records: Json[]): void {
+  const param = request.url.searchParams.get('expand');
   if (!param) return;
+  const ctx: RequestContext = { ...request, ruleContext: 'expand' };
   const paths = param.split(',').map((p) => p.trim().split('.').slice(0, maxDepth)).filter((p) => p[0]);
   for (const record of records) for (const path of paths) expandOne(ctx, collection, record, path);
 }

@@ -3,7 +3,7 @@
  * `/api/collections/{c}/records[/{id}]`: list, view, create, update, delete
  * with API rules and the status matrix of §4.2.
  */
-import { ApiError, ValidationError } from '../api-error.js';
+import { ApiError, ValidationError, fieldError, type FieldError } from '../api-error.js';
 import type { RequestContext, Row } from '../context.js';
 import { quote } from '../db.js';
 import type { CollectionJson, SqlValue } from '../filter/index.js';
@@ -11,16 +11,17 @@ import { hashPassword } from '../auth/passwords.js';
 import { fromStorage, isMultiple } from '../schema/fields.js';
 import { expandRecords } from './expand.js';
 import { parseListParams } from './list-params.js';
-import { and, clientFilterWhere, ruleAllowsValues, ruleWhere } from './rules.js';
+import { listQuery, managedIds, managesRecord, ruleAllowsNewRow, ruleQuery } from './rules.js';
 import { serializeRecord } from './serialize.js';
 import { authFormErrors, changedRow, loadValues, newRow, uniqueViolation, validateRecord } from './write.js';
 
 export function listRecords(ctx: RequestContext, collection: CollectionJson): unknown {
-  const params = parseListParams(ctx.url.searchParams, collection, ctx.isSuperuser);
-  const where = and(ruleWhere(ctx, collection, collection.listRule), clientFilterWhere(ctx, collection, ctx.url.searchParams.get('filter')));
-  const rows = ctx.backend.rows.list(collection.name, where, params.orderBy, params.perPage, (params.page - 1) * params.perPage);
-  const total = params.skipTotal ? -1 : ctx.backend.rows.count(collection.name, where);
-  const items = rows.map((row) => serializeRecord(collection, row, ctx));
+  const { query, orderBy } = listQuery(ctx, collection);
+  const params = parseListParams(ctx.url.searchParams);
+  const rows = ctx.backend.rows.list(collection.name, query, orderBy, params.perPage, rowOffset(params));
+  const total = params.skipTotal ? -1 : ctx.backend.rows.count(collection.name, query);
+  const managed = managedIds(ctx, collection, rows.map((row) => row.id));
+  const items = rows.map((row) => serializeRecord(collection, row, ctx, { managed: managed.has(row.id) }));
   expandRecords(ctx, collection, items);
   return {
     items,
@@ -31,14 +32,39 @@ export function listRecords(ctx: RequestContext, collection: CollectionJson): un
   };
 }
 
-function findAllowed(ctx: RequestContext, collection: CollectionJson, id: string, rule: unknown): Row {
-  const row = ctx.backend.rows.get(collection.name, id, ruleWhere(ctx, collection, rule));
+/**
+ * SQLite binds a JS number beyond 2^53 as a float, which OFFSET refuses (a 500);
+ * no table holds that many rows, so a clamped offset answers the same empty page.
+ */
+function rowOffset(params: { page: number; perPage: number }): number {
+  return Math.min((params.page - 1) * params.perPage, Number.MAX_SAFE_INTEGER);
+}
+
+function findAllowed(ctx: RequestContext, collection: CollectionJson, id: string, rule: unknown, body?: Record<string, unknown>): Row {
+  const row = ctx.backend.rows.get(collection.name, id, ruleQuery(ctx, collection, rule, body));
   if (!row) throw new ApiError(404);
   return row;
 }
 
+/**
+ * The body as rules see it (PocketBase's recordDataFromRequest): `+`/`-`
+ * modifiers replaced by the resulting value, hidden fields dropped for
+ * non-superusers (the auth password excepted).
+ */
+function ruleBody(ctx: RequestContext, collection: CollectionJson, values: Record<string, SqlValue>): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...ctx.body };
+  for (const field of collection.fields) {
+    const keys = [`+${field.name}`, `${field.name}+`, `${field.name}-`];
+    if (keys.some((key) => key in body) && field.name in values) body[field.name] = fromStorage(field, values[field.name]);
+    for (const key of keys) delete body[key];
+    if (field.hidden && !ctx.isSuperuser && !(collection.type === 'auth' && field.name === 'password')) delete body[field.name];
+  }
+  return body;
+}
+
 export function viewRecord(ctx: RequestContext, collection: CollectionJson, id: string): unknown {
-  const record = serializeRecord(collection, findAllowed(ctx, collection, id, collection.viewRule), ctx);
+  const row = findAllowed(ctx, collection, id, collection.viewRule);
+  const record = serializeRecord(collection, row, ctx, { managed: managesRecord(ctx, collection, row.id) });
   expandRecords(ctx, collection, [record]);
   return record;
 }
@@ -47,16 +73,20 @@ export async function createRecord(ctx: RequestContext, collection: CollectionJs
   const rule = collection.createRule;
   if (!ctx.isSuperuser && (rule === null || rule === undefined)) throw new ApiError(403, 'Only superusers can perform this action.');
   const values = loadValues(collection, ctx.body, ctx.isSuperuser);
-  if (!ctx.isSuperuser && rule !== '') {
-    const submitted: Record<string, unknown> = {};
-    for (const field of collection.fields) submitted[field.name] = field.name in values ? fromStorage(field, values[field.name]) : undefined;
-    if (!ruleAllowsValues(ctx, collection, String(rule), submitted)) throw new ApiError(400, 'Failed to create record.');
+  const row = newRow(collection, values, ctx.body);
+  let manager = ctx.isSuperuser;
+  if (!ctx.isSuperuser) {
+    const body = ruleBody(ctx, collection, values);
+    // The rule sees the record as it would be stored, unverified (so a manageRule cannot rely on it).
+    const candidate = { ...row, ...(collection.type === 'auth' ? { verified: 0 } : {}) };
+    if (rule !== '' && !ruleAllowsNewRow(ctx, collection, String(rule), candidate, body)) throw new ApiError(400, 'Failed to create record.');
+    const manageRule = collection.manageRule;
+    manager = collection.type === 'auth' && !!ctx.auth && typeof manageRule === 'string' && manageRule !== '' && ruleAllowsNewRow(ctx, collection, manageRule, candidate, body);
   }
   if (collection.type === 'auth') {
-    const errors = await authFormErrors(ctx, ctx.body);
+    const errors = await authFormErrors(ctx.body, undefined, manager);
     if (Object.keys(errors).length > 0) throw new ValidationError('Failed to create record.', errors);
   }
-  const row = newRow(collection, values, ctx.body);
   validateRecord(ctx, collection, row, ctx.body.password, false);
   // Hash only input that passed validation: bcrypt is the expensive part of a sign-up.
   if (collection.type === 'auth') row.password = await hashPassword(String(ctx.body.password));
@@ -65,17 +95,24 @@ export async function createRecord(ctx: RequestContext, collection: CollectionJs
   } catch (error) {
     throw uniqueViolation(error, collection, false) ?? error;
   }
-  return serializeRecord(collection, row as Row, ctx);
+  return serializeRecord(collection, row as Row, ctx, { managed: manager });
 }
 
 export async function updateRecord(ctx: RequestContext, collection: CollectionJson, id: string): Promise<unknown> {
-  const current = findAllowed(ctx, collection, id, collection.updateRule);
+  const existing = ctx.backend.rows.get(collection.name, id);
+  if (!ctx.isSuperuser && (collection.updateRule === null || collection.updateRule === undefined)) throw new ApiError(403, 'Only superusers can perform this action.');
+  if (!existing) throw new ApiError(404);
+  const values = loadValues(collection, ctx.body, ctx.isSuperuser, existing);
+  const body = ruleBody(ctx, collection, values);
+  const current = findAllowed(ctx, collection, id, collection.updateRule, body);
+  const manager = ctx.isSuperuser || managesRecord(ctx, collection, id, body);
   if (collection.type === 'auth') {
-    const errors = await authFormErrors(ctx, ctx.body, current);
+    const errors = await authFormErrors(ctx.body, current, manager);
     if (Object.keys(errors).length > 0) throw new ValidationError('Failed to update record.', errors);
   }
-  const values = loadValues(collection, ctx.body, ctx.isSuperuser, current);
-  validateRecord(ctx, collection, { ...(current as Record<string, SqlValue>), ...values }, ctx.body.password, true);
+  // A record's id never changes (PocketBase's validation_pk_change), reported with the other field errors.
+  const pkChange: Record<string, FieldError> = 'id' in ctx.body && String(ctx.body.id) !== id ? { id: fieldError('validation_pk_change', 'The record primary key cannot be changed.') } : {};
+  validateRecord(ctx, collection, { ...(current as Record<string, SqlValue>), ...values }, ctx.body.password, true, pkChange);
   const changes = await changedRow(collection, current, values, ctx.body);
   try {
     ctx.backend.rows.update(collection.name, id, changes);
@@ -83,7 +120,7 @@ export async function updateRecord(ctx: RequestContext, collection: CollectionJs
     throw uniqueViolation(error, collection, true) ?? error;
   }
   const updated = { ...current, ...changes } as Row;
-  return serializeRecord(collection, updated, ctx);
+  return serializeRecord(collection, updated, ctx, { managed: manager });
 }
 
 export function deleteRecord(ctx: RequestContext, collection: CollectionJson, id: string): void {

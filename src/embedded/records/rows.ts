@@ -5,7 +5,17 @@
  */
 import type { Row } from '../context.js';
 import { quote, type Db } from '../db.js';
-import type { SqlValue } from '../filter/index.js';
+import type { Fragment, SqlValue } from '../filter/index.js';
+
+/** A compiled rule/filter: the LEFT JOINs it needs and its WHERE, both on alias `r`. */
+export interface Query {
+  joins: Fragment;
+  where: Fragment;
+}
+
+/** Joins can repeat a row: keep each record once (PocketBase's DISTINCT). */
+const select = (query: Query) => (query.joins.sql ? 'SELECT DISTINCT r.*' : 'SELECT r.*');
+const joined = (table: string, query: Query) => `FROM ${quote(table)} r ${query.joins.sql}`;
 
 // Statements are used with positional parameters only.
 type Statement = { get(...params: unknown[]): unknown; all(...params: unknown[]): unknown[]; run(...params: unknown[]): unknown };
@@ -33,13 +43,13 @@ export class Rows {
     this.#statements.clear();
   }
 
-  get(table: string, id: string, where?: { sql: string; params: SqlValue[] }): Row | undefined {
-    const extra = where ? ` AND ${where.sql}` : '';
-    return this.#prepare(`SELECT * FROM ${quote(table)} r WHERE r.id = ?${extra} LIMIT 1`).get(id, ...(where?.params ?? [])) as Row | undefined;
+  get(table: string, id: string, query?: Query): Row | undefined {
+    if (!query) return this.#prepare(`SELECT * FROM ${quote(table)} r WHERE r.id = ? LIMIT 1`).get(id) as Row | undefined;
+    return this.#prepare(`${select(query)} ${joined(table, query)} WHERE r.id = ? AND ${query.where.sql} LIMIT 1`).get(...query.joins.params, id, ...query.where.params) as Row | undefined;
   }
 
-  findBy(table: string, column: string, value: SqlValue): Row | undefined {
-    return this.#prepare(`SELECT * FROM ${quote(table)} WHERE ${quote(column)} = ? LIMIT 1`).get(value) as Row | undefined;
+  findBy(table: string, column: string, value: SqlValue, nocase = false): Row | undefined {
+    return this.#prepare(`SELECT * FROM ${quote(table)} WHERE ${quote(column)} = ?${nocase ? ' COLLATE NOCASE' : ''} LIMIT 1`).get(value) as Row | undefined;
   }
 
   countIds(table: string, ids: string[]): number {
@@ -47,13 +57,14 @@ export class Rows {
     return (this.#prepare(`SELECT COUNT(*) AS n FROM ${quote(table)} WHERE id IN (${placeholders})`).get(...ids) as { n: number }).n;
   }
 
-  list(table: string, where: { sql: string; params: SqlValue[] }, orderBy: string, limit: number, offset: number): Row[] {
+  list(table: string, query: Query, orderBy: string, limit: number, offset: number): Row[] {
     const order = orderBy ? ` ORDER BY ${orderBy}` : '';
-    return this.#prepare(`SELECT r.* FROM ${quote(table)} r WHERE ${where.sql}${order} LIMIT ? OFFSET ?`).all(...where.params, limit, offset) as Row[];
+    return this.#prepare(`${select(query)} ${joined(table, query)} WHERE ${query.where.sql}${order} LIMIT ? OFFSET ?`).all(...query.joins.params, ...query.where.params, limit, offset) as Row[];
   }
 
-  count(table: string, where: { sql: string; params: SqlValue[] }): number {
-    return (this.#prepare(`SELECT COUNT(*) AS n FROM ${quote(table)} r WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+  count(table: string, query: Query): number {
+    const what = query.joins.sql ? 'COUNT(DISTINCT r.id)' : 'COUNT(*)';
+    return (this.#prepare(`SELECT ${what} AS n ${joined(table, query)} WHERE ${query.where.sql}`).get(...query.joins.params, ...query.where.params) as { n: number }).n;
   }
 
   insert(table: string, values: Record<string, SqlValue>): void {
@@ -71,9 +82,11 @@ export class Rows {
     this.#prepare(`DELETE FROM ${quote(table)} WHERE id = ?`).run(id);
   }
 
-  /** Evaluates a compiled rule against submitted values (no table involved). */
-  test(expression: { sql: string; params: SqlValue[] }): boolean {
-    const row = this.#prepare(`SELECT CASE WHEN ${expression.sql} THEN 1 ELSE 0 END AS ok`).get(...expression.params) as { ok: number };
-    return row.ok === 1;
+  /** Whether a record that is not stored yet (`values`, as the row `r`) passes a compiled rule. */
+  test(values: Record<string, SqlValue>, query: Query): boolean {
+    const columns = Object.keys(values);
+    const cte = `WITH r AS (SELECT ${columns.map((c) => `? AS ${quote(c)}`).join(', ')})`;
+    const sql = `${cte} SELECT 1 AS ok FROM r ${query.joins.sql} WHERE ${query.where.sql} LIMIT 1`;
+    return this.#prepare(sql).get(...Object.values(values), ...query.joins.params, ...query.where.params) !== undefined;
   }
 }

@@ -4,7 +4,7 @@
  * (§4.3): auth form checks first (and alone), then every field validator, then
  * the unique indexes at insert time.
  */
-import { ValidationError, fieldError, type FieldError } from '../api-error.js';
+import { ApiError, ValidationError, fieldError, type FieldError } from '../api-error.js';
 import type { RequestContext, Row } from '../context.js';
 import type { CollectionJson, SqlValue } from '../filter/index.js';
 import { newRecordId, newTokenKey, now } from '../ids.js';
@@ -12,6 +12,8 @@ import { checkPassword, hashPassword } from '../auth/passwords.js';
 import { fromStorage, isMultiple, toStorage, validateField } from '../schema/fields.js';
 
 const maxPassword = 71;
+/** bcrypt hashes only the first 72 bytes of a password. */
+const bcryptMaxBytes = 72;
 
 /** Submitted values in stored form, with `+`/`-` modifiers applied over `current`. */
 export function loadValues(collection: CollectionJson, body: Record<string, unknown>, isSuperuser: boolean, current?: Row): Record<string, SqlValue> {
@@ -44,22 +46,25 @@ export function loadValues(collection: CollectionJson, body: Record<string, unkn
 
 const fail = (updating: boolean) => (updating ? 'Failed to update record.' : 'Failed to create record.');
 
-/** Auth form checks; only their errors are reported when any fails. */
-export async function authFormErrors(ctx: RequestContext, body: Record<string, unknown>, current?: Row): Promise<Record<string, FieldError>> {
+/**
+ * Auth form checks; only their errors are reported when any fails. A manager
+ * (superuser, or through the manageRule) may change email and verified and set
+ * a new password without the old one.
+ */
+export async function authFormErrors(body: Record<string, unknown>, current: Row | undefined, manager: boolean): Promise<Record<string, FieldError>> {
   const errors: Record<string, FieldError> = {};
-  const password = body.password;
-  const wantsPassword = password !== undefined && password !== '';
-  if (!current || wantsPassword) {
-    if (!wantsPassword) errors.password = fieldError('validation_required', 'Cannot be blank.');
-    if (body.passwordConfirm === undefined || body.passwordConfirm === '') errors.passwordConfirm = fieldError('validation_required', 'Cannot be blank.');
-    else if (body.passwordConfirm !== password) errors.passwordConfirm = fieldError('validation_values_mismatch', "Values don't match.");
+  // PocketBase's RecordUpsert rules: each of password/passwordConfirm/oldPassword makes the others required.
+  const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+  const [password, confirm, old] = [text(body.password), text(body.passwordConfirm), text(body.oldPassword)];
+  const isNew = !current;
+  if ((isNew || confirm || old) && !password) errors.password = fieldError('validation_required', 'Cannot be blank.');
+  if ((isNew || password || old) && !confirm) errors.passwordConfirm = fieldError('validation_required', 'Cannot be blank.');
+  else if (confirm && confirm !== password) errors.passwordConfirm = fieldError('validation_values_mismatch', "Values don't match.");
+  if (current && !manager && (password || confirm)) {
+    if (!old) errors.oldPassword = fieldError('validation_required', 'Cannot be blank.');
+    else if (!(await checkPassword(old, String(current.password)))) errors.oldPassword = fieldError('validation_invalid_old_password', 'Missing or invalid old password.');
   }
-  if (current && wantsPassword && !ctx.isSuperuser) {
-    const old = body.oldPassword;
-    if (old === undefined || old === '') errors.oldPassword = fieldError('validation_required', 'Cannot be blank.');
-    else if (!(await checkPassword(String(old), String(current.password)))) errors.oldPassword = fieldError('validation_invalid_old_password', 'Missing or invalid old password.');
-  }
-  if (!ctx.isSuperuser) {
+  if (!manager) {
     if (current && 'email' in body && String(body.email) !== String(current.email)) errors.email = fieldError('validation_values_mismatch', "Values don't match.");
     const verifiedNow = current ? fromStorage({ name: 'verified', type: 'bool' }, current.verified) : false;
     if ('verified' in body && toStorage({ name: 'verified', type: 'bool' }, body.verified) !== (verifiedNow ? 1 : 0)) {
@@ -70,8 +75,8 @@ export async function authFormErrors(ctx: RequestContext, body: Record<string, u
 }
 
 /** Runs every field validator on the full (stored-form) record; throws with all failures. */
-export function validateRecord(ctx: RequestContext, collection: CollectionJson, record: Record<string, SqlValue>, password: unknown, updating: boolean): void {
-  const errors: Record<string, FieldError> = {};
+export function validateRecord(ctx: RequestContext, collection: CollectionJson, record: Record<string, SqlValue>, password: unknown, updating: boolean, earlier: Record<string, FieldError> = {}): void {
+  const errors: Record<string, FieldError> = { ...earlier };
   const exists = (collectionId: string, ids: string[]) => {
     const target = ctx.backend.collections.get(collectionId);
     return !!target && ctx.backend.rows.countIds(target.name, ids) === new Set(ids).size;
@@ -82,11 +87,16 @@ export function validateRecord(ctx: RequestContext, collection: CollectionJson, 
       if (password === undefined || password === '') continue;
       const min = Number(field.min ?? 0) || 8;
       const length = [...String(password)].length;
+      // bcrypt reads only 72 bytes; PocketBase (Go's bcrypt) refuses longer passwords outright,
+      // before its character limits, and shows why only to superusers (others get a bare 400).
+      if (Buffer.byteLength(String(password)) > bcryptMaxBytes) {
+        throw new ApiError(400, fail(updating), ctx.isSuperuser ? { password: fieldError('validation_invalid_value', 'Invalid value.') } : {});
+      }
       if (length < min) errors.password = fieldError('validation_min_text_constraint', `Must be at least ${min} character(s).`);
       else if (length > maxPassword) errors.password = fieldError('validation_max_text_constraint', `Must be less than ${maxPassword} character(s).`);
       continue;
     }
-    const error = validateField(field, record[field.name] ?? null, exists);
+    const error = errors[field.name] ? undefined : validateField(field, record[field.name] ?? null, exists);
     if (error) errors[field.name] = error;
   }
   if (Object.keys(errors).length > 0) throw new ValidationError(fail(updating), errors);

@@ -4,11 +4,13 @@
  * token secrets in `_secrets`. Loaded once; every change goes through here so
  * the in-memory view and the tables never disagree.
  */
-import { ValidationError, fieldError, type FieldError } from '../api-error.js';
+import { ApiError, fieldError, type ErrorData } from '../api-error.js';
 import { quote, type Db } from '../db.js';
-import { compileFilter, createRecordResolver, parseFilter, type CollectionJson } from '../filter/index.js';
+import { compileFilter, parseFilter, RecordFieldResolver, type CollectionJson } from '../filter/index.js';
 import { randomString } from '../ids.js';
 import { defaultCollections, withDefaults } from './defaults.js';
+import { fieldNameErrors } from './field-names.js';
+import { fieldOptionErrors } from './field-options.js';
 import { columnDefinition } from './fields.js';
 
 const ruleKeys = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule', 'authRule', 'manageRule'] as const;
@@ -43,11 +45,14 @@ export class CollectionStore {
     return this.#byId.get(idOrName) ?? this.#byName.get(idOrName.toLowerCase());
   }
 
-  /** Creates or replaces (merging over the existing one) a collection; throws ValidationError. */
-  save(input: CollectionJson, failure: string): CollectionJson {
-    const existing = (input.id && this.#byId.get(input.id)) || (input.name ? this.#byName.get(String(input.name).toLowerCase()) : undefined);
+  /**
+   * Creates or replaces (merging over the existing one) a collection; throws
+   * a 400 ApiError. `create` never merges: a taken name is refused.
+   */
+  save(input: CollectionJson, failure: string, mode: 'create' | 'upsert' = 'upsert'): CollectionJson {
+    const existing = mode === 'create' ? undefined : (input.id && this.#byId.get(input.id)) || (input.name ? this.#byName.get(String(input.name).toLowerCase()) : undefined);
     const merged = existing ? this.#merge(existing, input) : withDefaults(input);
-    this.#validate(merged, existing, failure);
+    this.#validate(merged, existing, failure, mode === 'create');
     this.#db.transaction(() => this.#write(merged, existing))();
     // PocketBase signs auth tokens with a new secret when the authRule changes: old sessions end.
     if (existing && existing.type === 'auth' && (existing.authRule ?? '') !== (merged.authRule ?? '')) this.#forgetSecret(merged.id, 'authToken');
@@ -110,27 +115,36 @@ export class CollectionStore {
     return withDefaults({ ...existing, ...input, id: existing.id, type: existing.type, system: existing.system, fields });
   }
 
-  #validate(c: CollectionJson, existing: CollectionJson | undefined, failure: string): void {
-    const errors: Record<string, FieldError> = {};
-    if (!c.name || !/^\w+$/.test(String(c.name)) || String(c.name).length > 255) {
-      errors.name = fieldError(c.name ? 'validation_invalid_name' : 'validation_required', c.name ? 'Invalid collection name.' : 'Cannot be blank.');
+  #validate(c: CollectionJson, existing: CollectionJson | undefined, failure: string, creating: boolean): void {
+    const errors: ErrorData = {};
+    const name = String(c.name ?? '');
+    if (!name || !/^\w+$/.test(name) || name.length > 255) {
+      errors.name = fieldError(name ? 'validation_invalid_name' : 'validation_required', name ? 'Invalid collection name.' : 'Cannot be blank.');
     } else {
-      const clash = this.#byName.get(String(c.name).toLowerCase());
-      if (clash && clash.id !== c.id) errors.name = fieldError('validation_collection_name_exists', 'Collection name must be unique (case insensitive).');
+      const clash = this.#byName.get(name.toLowerCase());
+      if (clash && (creating || clash.id !== c.id)) errors.name = fieldError('validation_collection_name_exists', 'Collection name must be unique (case insensitive).');
+      else if ([...this.#byId.keys()].some((id) => id === name && id !== c.id)) errors.name = fieldError('validation_collection_name_id_duplicate', 'The name must not match an existing collection id.');
+      else if (!clash && existing?.name !== name && this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE").get(name)) {
+        errors.name = fieldError('validation_collection_name_invalid', "The name shouldn't match with an existing internal table.");
+      }
     }
     if (!['base', 'auth'].includes(c.type)) errors.type = fieldError('validation_in_invalid', 'Must be a valid value.');
     if (existing && existing.type !== c.type) errors.type = fieldError('validation_collection_type_change', 'The collection type cannot be changed.');
-    const names = new Set<string>();
-    for (const f of c.fields) {
-      if (!/^\w+$/.test(f.name) || names.has(f.name)) errors.fields = fieldError('validation_invalid_field_name', `Invalid or duplicated field name "${f.name}".`);
-      names.add(f.name);
-    }
+    // An import may reference collections later in its list: relation targets are checked outside imports only.
+    const importing = failure === 'Failed to import collections.';
+    const targetExists = (id: string) => importing || id === c.id || !!this.#byId.get(id);
+    const nameErrors = fieldNameErrors(c.fields, c.type === 'auth') ?? {};
+    const optionErrors = fieldOptionErrors(c.fields, targetExists) ?? {};
+    const fieldErrors: Record<string, Record<string, unknown>> = { ...optionErrors };
+    for (const [index, error] of Object.entries(nameErrors)) fieldErrors[index] = { ...fieldErrors[index], ...error };
+    if (Object.keys(fieldErrors).length) errors.fields = fieldErrors;
     for (const key of ruleKeys) {
       const rule = c[key];
       if (rule === null || rule === undefined || rule === '') continue;
       try {
-        const resolver = createRecordResolver({ collection: c, target: { alias: 'r' }, request: { auth: null }, isSuperuser: true, clientFilter: false, lookupCollection: (x) => (x === c.id || x === c.name ? c : this.get(x)) });
+        const resolver = new RecordFieldResolver({ collection: c, request: { auth: null }, allowHidden: true, lookupCollection: (x: string) => (x === c.id || x === c.name ? c : this.get(x)) });
         compileFilter(parseFilter(String(rule)), resolver);
+        resolver.finish();
       } catch (error) {
         errors[key] = fieldError('validation_invalid_rule', `Invalid rule. Raw error: ${(error as Error).message}`);
       }
@@ -140,7 +154,7 @@ export class CollectionStore {
       if (!match || match[3]!.toLowerCase() !== String(c.name).toLowerCase()) errors.indexes = fieldError('validation_invalid_index_expression', 'Invalid index expression.');
     }
     if (Object.keys(errors).length > 0) {
-      throw new ValidationError(failure, failure === 'Failed to import collections.' ? { collections: fieldError('validation_collections_import_failure', 'Failed to import the collections configuration.') } : errors);
+      throw new ApiError(400, failure, failure === 'Failed to import collections.' ? { collections: fieldError('validation_collections_import_failure', 'Failed to import the collections configuration.') } : errors);
     }
   }
 

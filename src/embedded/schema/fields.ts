@@ -105,7 +105,7 @@ export function validateField(field: Field, stored: string | number | null, exis
       return /^https?:\/\/[^\s/$.?#].[^\s]*$/i.test(text) ? undefined : fieldError('validation_is_url', 'Must be a valid url.');
     case 'number': {
       const n = Number(stored);
-      if (field.onlyInt && !Number.isInteger(n)) return fieldError('validation_not_int', 'Must be an integer.');
+      if (field.onlyInt && !Number.isInteger(n)) return fieldError('validation_only_int_constraint', 'Decimal numbers are not allowed.');
       if (field.min !== undefined && field.min !== null && n < Number(field.min)) return fieldError('validation_min_number_constraint', `Must be larger than ${field.min}.`, { min: field.min });
       if (field.max !== undefined && field.max !== null && n > Number(field.max)) return fieldError('validation_max_number_constraint', `Must be less than ${field.max}.`, { max: field.max });
       return undefined;
@@ -119,7 +119,8 @@ export function validateField(field: Field, stored: string | number | null, exis
       if (values.length > maxSelect) return fieldError('validation_too_many_values', `Select no more than ${maxSelect}.`, { maxSelect });
       if (field.type === 'select') {
         const allowed = (field.values as string[] | undefined) ?? [];
-        return values.every((v) => allowed.includes(v)) ? undefined : fieldError('validation_invalid_value', `Value must be one of: ${allowed.join(', ')}.`);
+        const invalid = values.find((v) => !allowed.includes(v));
+        return invalid === undefined ? undefined : fieldError('validation_invalid_value', `Invalid value ${invalid}.`, { value: invalid });
       }
       return exists(String(field.collectionId ?? ''), values) ? undefined : fieldError('validation_missing_rel_records', 'Failed to find all relation records with the provided ids.');
     }

@@ -1,71 +1,29 @@
 /**
- * Test harness for the auth extension over real HTTP: an embedded backend in a
- * temporary directory, and a small `node:http` app that runs the extension on
+ * Test harness for the auth extension over real HTTP: the suite's backend
+ * (embedded or a real PocketBase) in a temporary directory, and a small `node:http` app that runs the extension on
  * every request the way the page engine does, then a route function with the
  * page context. A cookie-jar client talks to it with `fetch`.
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse, serialize } from 'cookie';
-import PocketBase from 'pocketbase';
 import { resolveConfig } from '../../../src/config.js';
 import type { UserConfig } from '../../../src/config.js';
 import { createAuthExtension } from '../../../src/auth/extension.js';
 import type { AuthContext, AuthExtensionOptions } from '../../../src/auth/extension.js';
 import type { ExtensionContext } from '../../../src/pages/extension.js';
-import { startEmbeddedBackend } from '../../../src/embedded/index.js';
+import { startTestServer, type TestServer } from '../../support/test-server.js';
 
 export const superuser = { email: 'root@pbpages.test', password: 'root-password-1234567890' };
 
 export type Page = AuthContext & ExtensionContext;
 export type Route = (page: Page) => Promise<unknown>;
 
-export interface Backend {
-  url: string;
-  dir: string;
-  port: number;
-  logs: string[];
-  stop(): Promise<void>;
-  restart(): Promise<void>;
-  admin(): Promise<PocketBase>;
-  close(): Promise<void>;
-}
+export type Backend = TestServer;
 
-export async function startBackend(): Promise<Backend> {
-  const dir = await mkdtemp(join(tmpdir(), 'pbpages-auth-'));
-  const logs: string[] = [];
-  const log = (line: string) => logs.push(line);
-  let running = await startEmbeddedBackend({ dir, host: '127.0.0.1', port: 0, superuser, log });
-  const port = Number(new URL(running.url).port);
-  let stopped = false;
-  const backend: Backend = {
-    url: running.url,
-    dir,
-    port,
-    logs,
-    async stop() {
-      await running.close();
-      stopped = true;
-    },
-    async restart() {
-      running = await startEmbeddedBackend({ dir, host: '127.0.0.1', port, superuser, log });
-      stopped = false;
-    },
-    async admin() {
-      const pb = new PocketBase(running.url);
-      pb.autoCancellation(false);
-      await pb.collection('_superusers').authWithPassword(superuser.email, superuser.password);
-      return pb;
-    },
-    async close() {
-      if (!stopped) await running.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-  return backend;
+/** The suite's backend (embedded or real PocketBase, see test/support/backend-kind.ts) with the harness's superuser. */
+export function startBackend(): Promise<Backend> {
+  return startTestServer({ superuser });
 }
 
 export interface App {

@@ -17,6 +17,15 @@ const routes: Record<string, Route> = {
   '/register': async (page) => (await page.registerWithPassword('keep@pbpages.test', 'keep-password-123')).record,
   '/login': async (page) => (await page.signInWithPassword('keep@pbpages.test', 'keep-password-123')).record,
   '/bad-login': async (page) => (await page.signInWithPassword('keep@pbpages.test', 'wrong-password')).record,
+  '/register-as': async (page) => {
+    const email = new URL(page.request.url, 'http://x').searchParams.get('email')!;
+    return (await page.registerWithPassword(email, 'everywhere-password-1')).record;
+  },
+  '/login-as': async (page) => {
+    const email = new URL(page.request.url, 'http://x').searchParams.get('email')!;
+    return (await page.signInWithPassword(email, 'everywhere-password-1')).record;
+  },
+  '/signout-everywhere': async (page) => page.signOut({ everywhere: true }),
   '/me': async () => null,
 };
 
@@ -73,6 +82,38 @@ describe('guest lifecycle', () => {
     expect(out.setCookies.some((line) => /^pb_auth=;/.test(line))).toBe(true);
     expect((await browser.get('/me')).body.auth).toBeNull();
     expect(await count(backend, 'users', `id = "${String(guest.body.auth?.['id'])}"`)).toBe(1);
+  });
+
+  it('signOut() ends the session in this browser only: a copy of the cookie taken before still works', async () => {
+    const url = (await app()).url;
+    const browser = new Browser(url);
+    const user = await browser.post('/register-as?email=plain-out@pbpages.test');
+    const copy = new Browser(url);
+    copy.jar.set('pb_auth', browser.jar.get('pb_auth')!);
+    await browser.post('/signout');
+    expect((await browser.get('/me')).body.auth).toBeNull();
+    expect((await copy.get('/me')).body.auth?.['id']).toBe(user.body.auth?.['id']);
+  });
+
+  it('signOut({ everywhere: true }) revokes every token of the account: copied cookies and other devices are signed out', async () => {
+    const url = (await app()).url;
+    const browser = new Browser(url);
+    const user = await browser.post('/register-as?email=everywhere@pbpages.test');
+    const copy = new Browser(url);
+    copy.jar.set('pb_auth', browser.jar.get('pb_auth')!);
+    expect((await copy.get('/me')).body.auth?.['id']).toBe(user.body.auth?.['id']);
+    const otherDevice = new Browser(url);
+    await otherDevice.post('/login-as?email=everywhere@pbpages.test');
+    const out = await browser.post('/signout-everywhere');
+    expect(out.status).toBe(200);
+    expect(out.body.auth).toBeNull();
+    for (const stale of [copy, otherDevice]) {
+      const reply = await stale.get('/me');
+      expect(reply.body.auth).toBeNull();
+      expect(reply.setCookies.some((line) => /^pb_auth=;/.test(line))).toBe(true);
+    }
+    const again = new Browser(url);
+    expect((await again.post('/login-as?email=everywhere@pbpages.test')).body.auth?.['id']).toBe(user.body.auth?.['id']);
   });
 
   it('signOut({ deleteGuest: true }) also deletes the guest record', async () => {

@@ -4,6 +4,9 @@ import { Browser, startApp, startBackend } from './harness.js';
 import type { App, Backend, Route } from './harness.js';
 import { setUp } from './setup-schema.js';
 
+/** 19 characters (under PocketBase's 71) but 76 UTF-8 bytes: bcrypt would read only the first 72. */
+const tooLongPassword = `${'\u{1F600}'.repeat(18)}-tail`;
+
 const routes: Record<string, Route> = {
   '/guest': async (page) => (await page.signInAnonymously()).record,
   '/name': async (page) => page.pb.collection('users').update(page.auth!.id, { name: 'Guest Gina' }),
@@ -14,6 +17,8 @@ const routes: Record<string, Route> = {
   },
   '/register': async (page) => (await page.registerWithPassword('taken@pbpages.test', 'taken-password-123')).record,
   '/register-guestlike': async (page) => (await page.registerWithPassword('anonymous-abc@example.com', 'pw-1234567890')).record,
+  '/register-long': async (page) => (await page.registerWithPassword('long@pbpages.test', tooLongPassword)).record,
+  '/link-long': async (page) => (await page.linkWithPassword('long-link@pbpages.test', tooLongPassword)).record,
   '/unflag': async (page) => page.pb.collection('users').update(page.auth!.id, { anonymous: false }),
   '/me': async () => null,
 };
@@ -102,6 +107,21 @@ describe('linkWithPassword', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.code).toBe('validation');
     expect(refused.body.fields.email.code).toBe('validation_guest_email');
+  });
+
+  it('refuses a password longer than bcrypt reads (72 UTF-8 bytes) with a password field error, on register and link', async () => {
+    const browser = new Browser((await app()).url);
+    const registered = await browser.post('/register-long');
+    expect(registered.status).toBe(400);
+    expect(registered.body.code).toBe('validation');
+    expect(registered.body.fields.password.code).toBe('validation_password_too_long');
+    expect(registered.body.fields.password.message).toMatch(/72 bytes/);
+    const guest = await browser.post('/guest');
+    const linked = await browser.post('/link-long');
+    expect(linked.body.fields.password.code).toBe('validation_password_too_long');
+    const still = await browser.get('/me');
+    expect(still.body.auth?.['id']).toBe(guest.body.auth?.['id']);
+    expect(still.body.anonymous).toBe(true);
   });
 
   it('passes backend field errors on as validation with fields', async () => {

@@ -1,6 +1,7 @@
 /**
  * Starts the starter app in-process the way `pbpages start` does (runtime +
- * server), on free ports with a temporary data dir, and collects its log.
+ * server, the suite's kind of backend in a child process), on free ports with
+ * a temporary data dir, and collects its log.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { resolveConfig, type UserConfig } from '../../../src/config.js';
 import { createRuntime } from '../../../src/cli/runtime.js';
 import { startApp } from '../../../src/server/app.js';
+import { backendKind, requiredPocketbaseBinary } from '../../support/backend-kind.js';
 import { recordOutput, registerSecret } from '../../support/output-capture.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -28,7 +30,9 @@ export async function startTestApp(overrides: UserConfig = {}): Promise<TestApp>
     recordOutput(line);
   };
   if (overrides.superuser?.password) registerSecret(overrides.superuser.password);
-  const config = resolveConfig({ port: 0, backendPort: 0, dataDir, ...overrides });
+  // The suite's backend kind: a real PocketBase is started by the runtime itself, as `PB_BIN=… pbpages start` does.
+  const managedPocketBase = backendKind === 'pocketbase' && !overrides.pocketbaseUrl ? { pocketbaseBin: requiredPocketbaseBinary() } : {};
+  const config = resolveConfig({ port: 0, backendPort: 0, dataDir, ...managedPocketBase, ...overrides });
   const runtime = await createRuntime({ root: repoRoot, config, log });
   const app = await startApp({ root: repoRoot, config, extensions: runtime.extensions, pocketbaseUrl: runtime.pocketbaseUrl, log });
   return {

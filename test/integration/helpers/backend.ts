@@ -1,52 +1,26 @@
 /**
- * The backend a contract test talks to: a real PocketBase when PB_TEST_URL is
- * set (with PB_TEST_SUPERUSER_EMAIL / PB_TEST_SUPERUSER_PASSWORD), else the
- * embedded backend in a temporary dir with an in-memory mail outbox.
+ * The backend a contract test talks to: the kind the suite runs against
+ * (`PB_BACKEND`, see test/support/backend-kind.ts) in a fresh temporary dir, or
+ * an already running PocketBase when PB_TEST_URL is set (with
+ * PB_TEST_SUPERUSER_EMAIL / PB_TEST_SUPERUSER_PASSWORD).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import PocketBase, { ClientResponseError } from 'pocketbase';
-import { MemoryMailer, startEmbeddedBackend } from '../../../src/embedded/index.js';
-import { registerSecret } from '../../support/output-capture.js';
+import { startTestServer, type TestServer } from '../../support/test-server.js';
 
-export interface TestBackend {
-  url: string;
-  superuser: { email: string; password: string };
-  /** Only with the embedded backend: the mails it would have sent. */
-  mailer: MemoryMailer | undefined;
-  dir: string | undefined;
-  /** A superuser SDK client. */
-  admin(): Promise<PocketBase>;
-  close(): Promise<void>;
-}
-
-export const realPocketBase = Boolean(process.env.PB_TEST_URL);
+export type TestBackend = Pick<TestServer, 'url' | 'superuser' | 'admin' | 'close'> & { mailbox: TestServer['mailbox'] | undefined };
 
 export async function startTestBackend(): Promise<TestBackend> {
-  const helpers = {
-    async admin(this: TestBackend) {
-      const pb = new PocketBase(this.url);
-      pb.autoCancellation(false);
-      await pb.collection('_superusers').authWithPassword(this.superuser.email, this.superuser.password);
+  const url = process.env.PB_TEST_URL;
+  if (!url) return startTestServer();
+  const superuser = { email: process.env.PB_TEST_SUPERUSER_EMAIL ?? '', password: process.env.PB_TEST_SUPERUSER_PASSWORD ?? '' };
+  return {
+    url, superuser, mailbox: undefined,
+    async admin() {
+      const pb = client(url);
+      await pb.collection('_superusers').authWithPassword(superuser.email, superuser.password);
       return pb;
     },
-  };
-  if (realPocketBase) {
-    const superuser = { email: process.env.PB_TEST_SUPERUSER_EMAIL ?? '', password: process.env.PB_TEST_SUPERUSER_PASSWORD ?? '' };
-    return { url: process.env.PB_TEST_URL!, superuser, mailer: undefined, dir: undefined, ...helpers, close: async () => {} };
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'pbpages-contract-'));
-  const superuser = { email: 'root@pbpages.test', password: 'contract-superuser-pw' };
-  registerSecret(superuser.password);
-  const mailer = new MemoryMailer();
-  const backend = await startEmbeddedBackend({ dir, port: 0, superuser, mailer });
-  return {
-    url: backend.url, superuser, mailer, dir, ...helpers,
-    async close() {
-      await backend.close();
-      await rm(dir, { recursive: true, force: true });
-    },
+    close: async () => {},
   };
 }
 

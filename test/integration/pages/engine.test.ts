@@ -158,9 +158,10 @@ describe('pages over HTTP', () => {
     expect(page).toContain('boom.ejs');
   });
 
-  it('logs one line per request without query strings', async () => {
+  it('logs one JSON entry per request without query strings', async () => {
     await get('/flash?token=secret-value');
-    expect(logs.some((l) => /^GET \/flash 200 \d+\.\dms$/.test(l))).toBe(true);
+    const entries = logs.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; req?: { url: string } });
+    expect(entries.some((e) => /^GET \/flash 200 [\d.]+ms$/.test(e.msg) && e.req?.url === '/flash')).toBe(true);
     expect(logs.join('\n')).not.toContain('secret-value');
   });
 });

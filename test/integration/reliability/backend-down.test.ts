@@ -1,25 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import PocketBase from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedBackend } from '../../../src/embedded/index.js';
+import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { cookieHeader, postForm, startTestApp, type TestApp } from '../helpers/app.js';
 
 const superuser = { email: 'root@pbpages.test', password: 'backend-down-superuser-pw' };
-let dir: string;
-let backend: { url: string; close(): Promise<void> };
+let backend: TestServer;
 let app: TestApp;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pbpages-down-'));
-  backend = await startEmbeddedBackend({ dir, port: 0, superuser });
+  backend = await startTestServer({ superuser });
   app = await startTestApp({ pocketbaseUrl: backend.url, superuser });
 });
 afterAll(async () => {
   await app.close();
   await backend.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 async function timedGet(path: string, cookie: string): Promise<{ response: Response; html: string; ms: number }> {
@@ -30,8 +23,7 @@ async function timedGet(path: string, cookie: string): Promise<{ response: Respo
 }
 
 async function guestCount(): Promise<number> {
-  const admin = new PocketBase(backend.url);
-  await admin.collection('_superusers').authWithPassword(superuser.email, superuser.password);
+  const admin = await backend.admin();
   return (await admin.collection('users').getList(1, 1, { filter: 'anonymous = true' })).totalItems;
 }
 
@@ -44,8 +36,7 @@ describe('a backend that goes away under a running app', () => {
     expect(notes.response.status).toBe(200);
     expect(notes.html).toContain('Guest');
 
-    const port = new URL(backend.url).port;
-    await backend.close();
+    await backend.stop();
 
     const home = await timedGet('/', cookie);
     expect(home.response.status).toBe(200);
@@ -62,7 +53,7 @@ describe('a backend that goes away under a running app', () => {
     expect(guestWhileDown.status).toBe(503);
     expect(performance.now() - started).toBeLessThan(1000);
 
-    backend = await startEmbeddedBackend({ dir, port: Number(port), superuser });
+    await backend.restart();
     const back = await timedGet('/notes', cookie);
     expect(back.response.status).toBe(200);
     expect(back.html).toContain('Guest');

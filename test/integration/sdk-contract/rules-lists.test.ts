@@ -135,6 +135,15 @@ describe('lists', () => {
     }
   });
 
+  it('answers a page number beyond 64 bits with a 400 and a huge one with an empty page, never a 500', async () => {
+    const overflow = await fetch(`${backend.url}/api/collections/${open}/records?page=99999999999999999999`);
+    expect(overflow.status).toBe(400);
+    expect(await overflow.json()).toEqual({ status: 400, message: 'Something went wrong while processing your request.', data: {} });
+    const huge = await client(backend.url).collection(open).getList(100_000_000_000, 10);
+    expect(huge.items).toEqual([]);
+    expect(huge.page).toBe(100_000_000_000);
+  });
+
   it('binds filter values instead of pasting them into SQL', async () => {
     const pb = client(backend.url);
     const result = await pb.collection(open).getList(1, 50, { filter: pb.filter('title = {:t}', { t: "x' OR 1=1 --" }) });
@@ -161,7 +170,7 @@ describe('expand', () => {
     await admin.collection(pointers).create({ who: alice.id });
     const seenByBob = await bob.pb.collection(pointers).getFullList({ expand: 'who' });
     expect(seenByBob).toHaveLength(1);
-    expect(seenByBob[0]!.expand).toBeUndefined();
+    expect(seenByBob[0]!.expand).toEqual({}); // the real server keeps an empty expand for a set but hidden relation
     const seenByAlice = await alice.pb.collection(pointers).getFullList({ expand: 'who' });
     expect(seenByAlice[0]!.expand?.who.id).toBe(alice.id);
     await admin.collections.delete(pointers);

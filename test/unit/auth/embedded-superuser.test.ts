@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { embeddedSuperuser, superuserFileName } from '../../../src/cli/runtime.js';
+import { generatedSuperuser, superuserFileName } from '../../../src/cli/runtime.js';
 import { configFromEnv } from '../../../src/cli/load-config.js';
 
 const dirs: string[] = [];
@@ -14,12 +14,12 @@ describe('embedded backend superuser', () => {
   it('is created once with a random password in a 0600 file and reused next start', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pbpages-su-'));
     dirs.push(dir);
-    const first = await embeddedSuperuser(join(dir, 'pb_data'));
+    const first = await generatedSuperuser(join(dir, 'pb_data'));
     expect(first.email).toMatch(/^superuser-[a-z0-9]+@pbpages\.local$/);
     expect(first.password.length).toBeGreaterThanOrEqual(22);
     const mode = (await stat(join(dir, 'pb_data', superuserFileName))).mode & 0o777;
     expect(mode).toBe(0o600);
-    expect(await embeddedSuperuser(join(dir, 'pb_data'))).toEqual(first);
+    expect(await generatedSuperuser(join(dir, 'pb_data'))).toEqual(first);
   });
 });
 

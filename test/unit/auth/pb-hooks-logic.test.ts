@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
-interface Settings { collection: string; emailPrefix: string; emailDomain: string; retentionDays: number }
+interface Settings { collection: string; emailPrefix: string; emailDomain: string; retentionDays: number; pruneSchedule: string }
 interface GuestLike { anonymous: unknown; email: string; created?: string }
 const logic = createRequire(import.meta.url)('../../../pb_hooks/guests-logic.cjs') as {
   settingsFromEnv(getenv: (name: string) => string): Settings;
@@ -21,7 +21,7 @@ const settings = logic.settingsFromEnv(() => '');
 
 describe('pb_hooks guest logic', () => {
   it('defaults match pbpages defaults', () => {
-    expect(settings).toEqual({ collection: 'users', emailPrefix: 'anonymous-', emailDomain: 'example.com', retentionDays: 90 });
+    expect(settings).toEqual({ collection: 'users', emailPrefix: 'anonymous-', emailDomain: 'example.com', retentionDays: 90, pruneSchedule: '17 3 * * *' });
   });
 
   it('suppresses mail to guests and only to guests', () => {

@@ -48,4 +48,18 @@ describe('verification cache', () => {
     cache.set('t-a', session('a'), Date.now() / 1000 + 3600);
     expect(cache.get('t-a')).toBeUndefined();
   });
+
+  it('tells the other processes when it forgets a record, but not when another process asked it to', () => {
+    const far = Date.now() / 1000 + 3600;
+    const cache = new VerifyCache({ ttlSeconds: 30 });
+    const told: string[] = [];
+    cache.onRecordForgotten((id) => told.push(id));
+    cache.set('t-a', session('a'), far);
+    cache.set('t-b', session('b'), far);
+    cache.deleteRecord('a');
+    expect(cache.get('t-a')).toBeUndefined();
+    cache.forgetRecord('b');
+    expect(cache.get('t-b')).toBeUndefined();
+    expect(told).toEqual(['a']);
+  });
 });

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileFilter, createRecordResolver, FilterError, FilterForbiddenError, parseFilter, type CollectionJson, type RequestInfo } from '../../../src/embedded/filter/index.js';
+import { compileFilter, parseFilter, RecordFieldResolver, type CollectionJson, type RequestInfo } from '../../../src/embedded/filter/index.js';
 
-const users: CollectionJson = { id: 'u', name: 'users', type: 'auth', fields: [
-  { name: 'id', type: 'text' }, { name: 'email', type: 'email' }, { name: 'verified', type: 'bool' }, { name: 'tokenKey', type: 'text', hidden: true },
+const users: CollectionJson = { id: 'u', name: 'users', type: 'auth', listRule: '', fields: [
+  { name: 'id', type: 'text' }, { name: 'email', type: 'email' }, { name: 'verified', type: 'bool' }, { name: 'emailVisibility', type: 'bool' }, { name: 'tokenKey', type: 'text', hidden: true },
 ] };
 const notes: CollectionJson = { id: 'n', name: 'notes', type: 'base', fields: [
   { name: 'id', type: 'text' }, { name: 'title', type: 'text' }, { name: 'rank', type: 'number' }, { name: 'public', type: 'bool' },
@@ -13,23 +13,27 @@ const db = new Database(':memory:');
 const lookup = (x: string) => [users, notes].find((c) => c.id === x || c.name === x);
 
 beforeAll(() => {
-  db.exec(`CREATE TABLE users (id TEXT, email TEXT, verified INTEGER, tokenKey TEXT);
+  db.exec(`CREATE TABLE users (id TEXT, email TEXT, verified INTEGER, tokenKey TEXT, emailVisibility INTEGER);
     CREATE TABLE notes (id TEXT, title TEXT, rank NUMERIC, public INTEGER, owner TEXT, tags TEXT);
-    INSERT INTO users VALUES ('alice', 'alice@x.io', 1, 'k1'), ('bob', 'bob@x.io', 0, 'k2');
+    INSERT INTO users VALUES ('alice', 'alice@x.io', 1, 'k1', 0), ('bob', 'bob@x.io', 0, 'k2', 1);
     INSERT INTO notes VALUES ('n1', 'Buy milk', 1, 0, 'alice', '["a","b"]'), ('n2', '100% juice_box', 2, 1, 'bob', '["a"]'),
       ('n3', '', 3, 0, '', '[]');`);
 });
 
 const alice: RequestInfo['auth'] = { id: 'alice', email: 'alice@x.io', verified: true, collectionId: 'u', collectionName: 'users' };
 
-function ids(filter: string, options: { auth?: RequestInfo['auth']; body?: Record<string, unknown>; clientFilter?: boolean; superuser?: boolean } = {}): string[] {
-  const resolver = createRecordResolver({
-    collection: notes, target: { alias: 'r' }, lookupCollection: lookup,
+function ids(filter: string, options: { auth?: RequestInfo['auth']; body?: Record<string, unknown>; allowHidden?: boolean; collection?: CollectionJson } = {}): string[] {
+  const collection = options.collection ?? notes;
+  const resolver = new RecordFieldResolver({
+    collection, lookupCollection: lookup,
     request: { auth: options.auth ?? null, body: options.body ?? {} },
-    isSuperuser: options.superuser ?? false, clientFilter: options.clientFilter ?? false,
+    allowHidden: options.allowHidden ?? true,
   });
   const { sql, params } = compileFilter(parseFilter(filter), resolver);
-  return (db.prepare(`SELECT id FROM notes r WHERE ${sql} ORDER BY id`).all(...params) as { id: string }[]).map((r) => r.id);
+  const { joins, where } = resolver.finish();
+  const extra = where ? ` AND ${where.sql}` : '';
+  const rows = db.prepare(`SELECT DISTINCT r.id FROM ${collection.name} r ${joins.sql} WHERE ${sql}${extra} ORDER BY r.id`).all(...joins.params, ...params, ...(where?.params ?? [])) as { id: string }[];
+  return rows.map((r) => r.id);
 }
 
 describe('the filter language compiled to SQLite', () => {
@@ -62,9 +66,10 @@ describe('the filter language compiled to SQLite', () => {
     expect(ids('title !~ "milk"')).toEqual(['n2', 'n3']);
   });
 
-  it('matches multi-valued fields for all items by default and for any item with ?=', () => {
-    expect(ids('tags ?= "b"')).toEqual(['n1']);
-    expect(ids('tags = "a"')).toEqual(['n2', 'n3']);
+  it('matches :each items of a multiple field for all items by default and for any item with ?=', () => {
+    expect(ids('tags:each ?= "b"')).toEqual(['n1']);
+    expect(ids('tags:each = "a"')).toEqual(['n2']);
+    expect(ids('tags:length = 2')).toEqual(['n1']);
   });
 
   it('reads submitted values, :isset, dotted relation paths and date macros', () => {
@@ -83,11 +88,13 @@ describe('the filter language compiled to SQLite', () => {
     expect(ids('rank = 2 // only the second\n')).toEqual(['n2']);
   });
 
-  it('refuses @request in a client filter unless superuser, and hidden fields', () => {
-    expect(() => ids('@request.auth.id != ""', { clientFilter: true })).toThrow(FilterForbiddenError);
-    expect(ids('@request.auth.id = ""', { clientFilter: true, superuser: true })).toEqual(['n1', 'n2', 'n3']);
-    const resolver = createRecordResolver({ collection: users, target: { alias: 'r' }, lookupCollection: lookup, request: { auth: null }, isSuperuser: false, clientFilter: true });
-    expect(() => compileFilter(parseFilter('tokenKey = "k1"'), resolver)).toThrow(FilterError);
+  it('refuses hidden fields and reads emails only where visible when hidden fields are not allowed', () => {
+    expect(() => ids('tokenKey = "k1"', { collection: users, allowHidden: false })).toThrow(/Non-filterable/);
+    expect(ids('tokenKey = "k1"', { collection: users })).toEqual(['alice']);
+    expect(ids('email ~ "alice"', { collection: users, allowHidden: false })).toEqual([]);
+    expect(ids('email ~ "bob"', { collection: users, allowHidden: false })).toEqual(['bob']);
+    expect(ids('owner.email ~ "alice"', { allowHidden: false })).toEqual([]);
+    expect(ids('owner.email ~ "alice"')).toEqual(['n1']);
   });
 
   it('rejects syntax it does not support with a clear FilterError, never silently', () => {
@@ -98,7 +105,8 @@ describe('the filter language compiled to SQLite', () => {
       ['"open', /Unterminated string/],
       ['rank = 1 $', /Unexpected character/],
       ['nope = 1', /Unknown field "nope"/],
-      ['title:upper = "x"', /Unsupported modifier/],
+      ['title:upper = "x"', /Unknown modifier/],
+      ['('.repeat(101) + 'rank = 1' + ')'.repeat(101), /deeper than 100/],
       ['x'.repeat(3501), /longer than 3500/],
       [Array.from({ length: 201 }, () => 'rank = 1').join(' && '), /more than 200 expressions/],
     ] as const) {

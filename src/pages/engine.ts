@@ -23,7 +23,7 @@ import { decodeFlash, flashCookie } from './flash.js';
 import { HttpError } from './http-error.js';
 import { MarkdownPages } from './markdown.js';
 import { loadPageModule, type PageModule } from './modules.js';
-import { callLines, watchContextFunctions, type PageScope } from './page-scope.js';
+import { callLines, unawaitedFailures, watchContextFunctions, type PageScope, type WatchedFailure } from './page-scope.js';
 import { queryStrings } from './request-url.js';
 import { addRecordHelpers, makeClientCallable } from './record-helpers.js';
 import { resolvePrivateModule } from './resolve-module.js';
@@ -78,7 +78,7 @@ export class PageEngine {
     const match = this.#routes.match(pathname);
     if (!match) return this.error(new HttpError(404, `No page at ${pathname}.`), []);
     const state: ResponseState = { status: 200, headers: {}, cookies: [] };
-    const scope: PageScope = { page: match.route.file, current: match.route.file, pending: [], unawaited: [] };
+    const scope: PageScope = { page: match.route.file, current: match.route.file, pending: [], failures: [] };
     let result: RenderResult;
     try {
       result = await this.#run(req, secure, match.route, match.params, state, scope);
@@ -87,7 +87,8 @@ export class PageEngine {
     }
     // Unawaited calls finish before the answer: a sign-in's cookie is set, a failure is reported.
     if (scope.pending.length > 0) await Promise.all(scope.pending);
-    if (scope.unawaited.length > 0) return this.error(unawaitedError(scope, this.#options.pagesDir), state.cookies);
+    const unawaited = scope.failures.length > 0 ? unawaitedFailures(scope) : [];
+    if (unawaited.length > 0) return this.error(unawaitedError(unawaited[0]!, this.#options.pagesDir), state.cookies);
     return result;
   }
 
@@ -260,8 +261,8 @@ function looksLikeJson(html: string): boolean {
 }
 
 /** The 500 for a context call that failed without `await`: where it was made, and what to write. */
-function unawaitedError(scope: PageScope, pagesDir: string): Error {
-  const { name, file, error } = scope.unawaited[0]!;
+function unawaitedError(failure: WatchedFailure, pagesDir: string): Error {
+  const { name, file, error } = failure;
   const lines = callLines(file, name);
   const where = `${relative(dirname(pagesDir), file)}${lines.length > 0 ? `:${lines.join(',')}` : ''}`;
   const reason = error instanceof Error ? error.message : String(error);

@@ -14,10 +14,11 @@
  */
 import { readFileSync } from 'node:fs';
 
-export interface UnawaitedFailure {
+export interface WatchedFailure {
   name: string;
   file: string;
   error: unknown;
+  promise: { readonly observed: boolean };
 }
 
 export interface PageScope {
@@ -27,7 +28,13 @@ export interface PageScope {
   current: string;
   /** Settles when every watched promise has settled; never rejects. */
   pending: Promise<unknown>[];
-  unawaited: UnawaitedFailure[];
+  /** Watched calls that failed, awaited or not. */
+  failures: WatchedFailure[];
+}
+
+/** The failed calls the page never awaited (nor attached `.then`/`.catch` to); ask once the page has finished. */
+export function unawaitedFailures(scope: PageScope): WatchedFailure[] {
+  return scope.failures.filter((failure) => !failure.promise.observed);
 }
 
 /** A promise that notes whether anyone attached a handler (`await`, `.then`, `.catch`, `.finally`). */
@@ -52,12 +59,13 @@ function watch<T>(name: string, promise: PromiseLike<T>, scope: PageScope): Prom
   const file = scope.current;
   let settle!: { resolve: (value: T) => void; reject: (error: unknown) => void };
   const watched = new WatchedPromise<T>((resolve, reject) => (settle = { resolve, reject }));
+  // Handled natively from the start, so a rejection nobody awaits never becomes an unhandled rejection.
+  // (Calling the native `then` leaves `observed` alone.)
+  Promise.prototype.then.call(watched, undefined, ignore);
   const done = Promise.resolve(promise).then(settle.resolve, (error: unknown) => {
-    if (!watched.observed) {
-      // Nobody awaited it: handle it here so it cannot become an unhandled rejection.
-      Promise.prototype.then.call(watched, undefined, ignore);
-      scope.unawaited.push({ name, file, error });
-    }
+    // Whether the page awaited it is judged once the page has finished (see `unawaitedFailures`): an
+    // `await` on an already-rejected call attaches its handler a few microtasks after this runs.
+    scope.failures.push({ name, file, error, promise: watched });
     settle.reject(error);
   });
   scope.pending.push(done);

@@ -88,6 +88,12 @@ describe('the auth starter, with only the documented edits', () => {
     expect(logs.join('\n')).toContain('pages/auth/login/unawaited.ejs:5');
   });
 
+  it('does not mistake an awaited call that fails at once for an unawaited one', async () => {
+    const response = await get('/awaited');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<p id="caught">refused at once</p>');
+  });
+
   it('points an unawaited call made in a partial at the partial and its line', async () => {
     const devPage = await (await get('/auth/login/from-partial', {}, dev)).text();
     expect(devPage).toContain('pages/auth/login/_private/sign-in-now.ejs:2: signInWithPassword() failed and was not awaited');

@@ -78,7 +78,7 @@ export class PageEngine {
     const match = this.#routes.match(pathname);
     if (!match) return this.error(new HttpError(404, `No page at ${pathname}.`), []);
     const state: ResponseState = { status: 200, headers: {}, cookies: [] };
-    const scope: PageScope = { page: match.route.file, current: match.route.file, pending: [], failures: [] };
+    const scope: PageScope = { current: match.route.file, pending: [], failures: [] };
     let result: RenderResult;
     try {
       result = await this.#run(req, secure, match.route, match.params, state, scope);

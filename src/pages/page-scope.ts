@@ -22,8 +22,6 @@ export interface WatchedFailure {
 }
 
 export interface PageScope {
-  /** The route's page file. */
-  page: string;
   /** The file whose code runs now (middleware, load, page or layout). */
   current: string;
   /** Settles when every watched promise has settled; never rejects. */

@@ -8,7 +8,7 @@
  * and, when it failed and nobody awaited it, answers 500 naming the page, the
  * line and the function, instead of leaving an unhandled rejection.
  *
- * The scope travels with the request's context object, not in an
+ * The engine hands the scope along with the request, not through an
  * AsyncLocalStorage: on Node 20 that installs promise hooks that slow every
  * promise in the process.
  */

@@ -35,7 +35,7 @@ export interface AuthExtensionOptions {
   config: PbpagesConfig;
   /** The backend the SDK talks to (embedded or a real PocketBase). */
   pocketbaseUrl: string;
-  /** Needed by `linkWithPassword`; without it that function throws `superuser_required`. */
+  /** Needed by `linkWithPassword` and `signOut({ everywhere })`; without it they throw `superuser_required`. */
   superuser?: SuperuserCredentials;
   log?: (line: string) => void;
   /** Builds the rate limiters (guest creation, sign-in); counts live in this process's memory by default. */

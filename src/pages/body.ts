@@ -3,7 +3,7 @@
  * Reads and parses the request body before the page runs, so `formData` and
  * `body()` are synchronous in templates: urlencoded and multipart fields
  * (repeated keys → arrays, files skipped), JSON. Over the limit → 413;
- * unparsable → 400. Nothing is read for GET/HEAD.
+ * unparsable or cut off by the client → 400. Nothing is read for GET/HEAD.
  */
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './http-error.js';
@@ -19,10 +19,16 @@ async function readLimited(req: IncomingMessage, limit: number): Promise<Buffer>
   if (Number(req.headers['content-length'] ?? 0) > limit) throw new HttpError(413, 'The request body is too large.');
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HttpError(413, 'The request body is too large.');
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw new HttpError(413, 'The request body is too large.');
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    // The client went away mid-body (closed tab, dropped connection): ordinary, not a server error.
+    throw new HttpError(400, 'The request body was not received completely.');
   }
   return Buffer.concat(chunks);
 }

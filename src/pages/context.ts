@@ -16,7 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import { serialize, parse } from 'cookie';
 import type { CookieOptions, ExtensionContext } from './extension.js';
-import { encodeFlash, flashCookie } from './flash.js';
+import { encodeFlash, flashCookie, flashSeconds } from './flash.js';
 import { callableFields, type CallableFormFields, type FormFields } from './form-fields.js';
 import { HttpError } from './http-error.js';
 import { parseUrl, type ParsedUrl } from './request-url.js';
@@ -101,6 +101,16 @@ export interface PageContext extends PageContextVariables, ExtensionContext {
   error: LogFunction;
   data: Record<string, unknown>;
 }
+
+/**
+ * Context names the engine always sets and that keep their value while a template runs (no
+ * getters, or, like `formData`, one that always returns the same object): the template compiler reads them once into local variables. Anything an extension
+ * or middleware adds (`auth`, `pb`, …) is read from the context at each use instead.
+ */
+export const plainContextNames: readonly string[] = [
+  'request', 'response', 'params', 'formData', 'body', 'redirect', 'flash', 'meta', 'env', 'asset', 'data', 'slot', 'slots',
+  'resolve', 'url', 'stringify', 'store', 'dbg', 'info', 'warn', 'error',
+];
 
 /**
  * Only same-origin paths, or absolute URLs whose origin is listed in `redirectOrigins`: refuses
@@ -240,7 +250,7 @@ export function createPageContext(input: ContextInput): PageContext {
     body: () => input.json,
     redirect(path, options = {}) {
       response.redirect(path, options.status ?? 303);
-      if (options.message) cookie(flashCookie, encodeFlash(options.message), { maxAge: 60 });
+      if (options.message) cookie(flashCookie, encodeFlash(options.message), { maxAge: flashSeconds });
     },
     flash: input.flash,
     meta(key, ...value) {

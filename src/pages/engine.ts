@@ -78,7 +78,7 @@ export class PageEngine {
     const match = this.#routes.match(pathname);
     if (!match) return this.error(new HttpError(404, `No page at ${pathname}.`), []);
     const state: ResponseState = { status: 200, headers: {}, cookies: [] };
-    const scope: PageScope = { current: match.route.file, pending: [], failures: [] };
+    const scope: PageScope = { root: this.#options.pagesDir, current: match.route.file, pending: [], failures: [] };
     let result: RenderResult;
     try {
       result = await this.#run(req, secure, match.route, match.params, state, scope);
@@ -93,7 +93,8 @@ export class PageEngine {
   }
 
   async #run(req: IncomingMessage, secure: boolean, route: PageRoute, routeParams: Record<string, string>, state: ResponseState, scope: PageScope): Promise<RenderResult> {
-    const body = await parseRequestBody(req, this.#options.bodyLimit);
+    // GET/HEAD have no body: skip that await (a promise and a microtask).
+    const body = req.method === 'GET' || req.method === 'HEAD' ? { formData: {}, json: undefined } : await parseRequestBody(req, this.#options.bodyLimit);
     const flashValue = req.headers.cookie?.includes(`${flashCookie}=`) ? readCookie(req.headers.cookie, flashCookie) : undefined;
     const flash = decodeFlash(flashValue);
     const rawUrl = req.url ?? '/';
@@ -111,7 +112,7 @@ export class PageEngine {
       dev: this.#options.dev,
       log: this.#options.log,
       asset: this.#assetFrom(route.dir),
-      include: (name, locals) => this.#include(ctx, scope, route.dir, name, locals),
+      include: (name, locals) => this.#include(ctx, route.dir, name, locals),
       resolve: (name, options) => resolvePrivateModule(pagesDir, route.dir, name, options),
     });
     if (flashValue !== undefined) ctx.response.cookie(flashCookie, '', { maxAge: 0 });
@@ -122,7 +123,7 @@ export class PageEngine {
     }
     addRecordHelpers(ctx);
     makeClientCallable(ctx);
-    if (await this.#runMiddleware(ctx, state, route, scope)) return finish(state, '');
+    if (route.middleware.length > 0 && (await this.#runMiddleware(ctx, state, route, scope))) return finish(state, '');
     const loaders = [route.load, route.methodLoaders[ctx.request.method]].filter((file): file is string => file !== undefined);
     for (const loader of loaders) {
       scope.current = loader;
@@ -143,10 +144,8 @@ export class PageEngine {
   }
 
   async #renderPage(ctx: PageContext, route: PageRoute): Promise<string> {
-    if (!route.file.endsWith('.md')) return this.templates.get(route.file, true)(ctx);
-    const page = this.#markdown.get(route.file);
-    for (const [key, value] of Object.entries(page.meta)) ctx.meta(key, value);
-    return page.render(ctx);
+    if (route.file.endsWith('.md')) for (const [key, value] of Object.entries(this.#markdown.frontmatter(route.file))) ctx.meta(key, value);
+    return this.templates.get(route.file, true)(ctx);
   }
 
   async error(error: unknown, cookies: string[]): Promise<RenderResult> {
@@ -189,34 +188,24 @@ export class PageEngine {
 
   async #layouts(ctx: PageContext, route: PageRoute, html: string, scope: PageScope): Promise<string> {
     let { slot, slots } = splitSlots(html);
+    // The layouts see the page context plus `slot` and `slots`, set on the context itself: a
+    // per-request object made the prototype of another costs V8 a map change on every request.
+    // `include` in a layout resolves from the layout's folder (compiled in).
+    const withSlots = ctx as PageContext & { slot: string; slots: Record<string, string> };
+    withSlots.slots = slots;
     for (const layout of route.layouts) {
-      const dir = dirname(layout);
-      const locals = Object.assign(Object.create(ctx) as PageContext, {
-        slot, slots,
-        asset: this.#assetFrom(dir),
-        include: (name: string, extra?: Record<string, unknown>) => this.#include(ctx, scope, dir, name, extra),
-      });
+      withSlots.slot = slot;
+      // `asset('x')` in a layout is relative to the layout's folder.
+      withSlots.asset = this.#assetFrom(dirname(layout));
       scope.current = layout;
-      slot = await this.templates.get(layout, true)(locals);
+      slot = await this.templates.get(layout, true)(withSlots);
     }
     return slot;
   }
 
-  #include(ctx: PageContext, scope: PageScope, fromDir: string, name: string, locals: Record<string, unknown> = {}): string {
-    const found = this.templates.partial(name, fromDir);
-    const { file } = found;
-    const render = file.endsWith('.md') ? this.#markdown.partial(file) : found.render;
-    // The partial sees the page context plus its own locals; this runs once per include, so keep it lean.
-    const partialLocals = Object.assign(Object.create(ctx) as PageContext, locals);
-    partialLocals.include = (inner: string, extra?: Record<string, unknown>) => this.#include(ctx, scope, dirname(file), inner, extra);
-    // A call made in the partial is reported at the partial's line.
-    const caller = scope.current;
-    scope.current = file;
-    try {
-      return render(partialLocals) as string;
-    } finally {
-      scope.current = caller;
-    }
+  /** A run-time include from page code (`ctx.include` in middleware, +load, helpers): the partial sees the page context plus `locals`. */
+  #include(ctx: PageContext, fromDir: string, name: string, locals?: Record<string, unknown>): string {
+    return this.templates.partial(name, fromDir).render(ctx, locals) as string;
   }
 
   /** `asset()` for a template in `dir`: `/x` from the pages root, `x` from the template's folder (PocketPages). */

@@ -5,10 +5,8 @@
  * Markdown page may use `<%= %>` like any page), then wrapped in layouts.
  */
 import { readFileSync } from 'node:fs';
-import ejs from 'ejs';
 import { Marked } from 'marked';
 import { parse as parseYaml } from 'yaml';
-import { echoPrelude, rewriteScriptServer, type Render } from './templates.js';
 
 const marked = new Marked({ gfm: true, async: false });
 const frontmatter = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
@@ -36,36 +34,26 @@ export function renderMarkdown(markdown: string): string {
   return marked.parse(markdown) as string;
 }
 
-/** Compiled Markdown pages and partials, once per file and mode (cleared on change in dev). */
+/** The source with the frontmatter's lines left blank, so EJS line numbers still match the file. */
+export function blankFrontmatter(source: string): string {
+  const match = frontmatter.exec(source);
+  return match ? '\n'.repeat(match[0].split('\n').length - 1) + source.slice(match[0].length) : source;
+}
+
+/** Frontmatter of Markdown pages, read once per file (cleared on change in dev). */
 export class MarkdownPages {
-  readonly #compiled = new Map<string, { meta: Record<string, unknown>; render: Render }>();
+  readonly #meta = new Map<string, Record<string, unknown>>();
 
   clear(): void {
-    this.#compiled.clear();
+    this.#meta.clear();
   }
 
-  #compile(file: string, async: boolean): { meta: Record<string, unknown>; render: Render } {
-    const key = `${async ? 'a' : 's'}:${file}`;
-    let page = this.#compiled.get(key);
-    if (!page) {
-      const { meta, body } = splitFrontmatter(readFileSync(file, 'utf8'), file);
-      // The same EJS options as .ejs pages (see TemplateCache.get), so a Markdown page sees the same context.
-      const options = { async, filename: file, localsName: 'locals', strict: false, outputFunctionName: 'echo', unsafePrototypeLocals: true };
-      page = { meta, render: ejs.compile(echoPrelude + rewriteScriptServer(body), options as ejs.Options) as Render };
-      this.#compiled.set(key, page);
+  frontmatter(file: string): Record<string, unknown> {
+    let meta = this.#meta.get(file);
+    if (!meta) {
+      meta = splitFrontmatter(readFileSync(file, 'utf8'), file).meta;
+      this.#meta.set(file, meta);
     }
-    return page;
-  }
-
-  /** The page's frontmatter and a render function giving its HTML. */
-  get(file: string): { meta: Record<string, unknown>; render: (locals: Record<string, unknown>) => Promise<string> } {
-    const { meta, render } = this.#compile(file, true);
-    return { meta, render: async (locals) => renderMarkdown(await render(locals)) };
-  }
-
-  /** A Markdown partial (`include('toc.md')`): synchronous like every partial; its frontmatter is dropped. */
-  partial(file: string): (locals: Record<string, unknown>) => string {
-    const { render } = this.#compile(file, false);
-    return (locals) => renderMarkdown(render(locals) as string);
+    return meta;
   }
 }

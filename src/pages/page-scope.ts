@@ -22,6 +22,8 @@ export interface WatchedFailure {
 }
 
 export interface PageScope {
+  /** The pages folder: a template on the call's stack below it names where the call was made. */
+  root: string;
   /** The file whose code runs now (middleware, load, page or layout). */
   current: string;
   /** Settles when every watched promise has settled; never rejects. */
@@ -53,8 +55,21 @@ class WatchedPromise<T> extends Promise<T> {
 
 const ignore = () => undefined;
 
+/**
+ * The template (`.ejs`/`.md` under `root`) making the call, from the stack: compiled templates are
+ * named by their file, so a call in a partial names the partial, not the page.
+ */
+function callingTemplate(root: string): string | undefined {
+  const stack = new Error().stack ?? '';
+  for (let at = stack.indexOf(root); at >= 0; at = stack.indexOf(root, at + 1)) {
+    const file = /^[^"':()\n]+/.exec(stack.slice(at))?.[0];
+    if (file && (file.endsWith('.ejs') || file.endsWith('.md'))) return file;
+  }
+  return undefined;
+}
+
 function watch<T>(name: string, promise: PromiseLike<T>, scope: PageScope): Promise<T> {
-  const file = scope.current;
+  const file = callingTemplate(scope.root) ?? scope.current;
   let settle!: { resolve: (value: T) => void; reject: (error: unknown) => void };
   const watched = new WatchedPromise<T>((resolve, reject) => (settle = { resolve, reject }));
   // Handled natively from the start, so a rejection nobody awaits never becomes an unhandled rejection.

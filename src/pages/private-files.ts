@@ -72,6 +72,6 @@ export function findPrivateFile(options: FindOptions): string {
       return file;
     }
   }
-  throw new Error(`${kind}("${name}"): not found. Tried: ${tried.join(', ')}`);
+  throw new Error(`${kind}("${name}"): ${kind === 'include' ? 'partial' : 'module'} not found. Tried: ${tried.join(', ')}`);
 }
 

@@ -1,7 +1,7 @@
 /**
  * @module pages/stringify
  * `stringify()`: JSON that survives circular references, as PocketPages'
- * helper (for logging a context or a record graph).
+ * helper (for logging a context or a record graph), and what `echo()` prints.
  */
 
 /** `JSON.stringify` where a repeated reference on the current path becomes `"[Circular]"`. */
@@ -19,4 +19,9 @@ export function stringify(value: unknown, _replacer?: null, space?: string | num
     },
     space,
   );
+}
+
+/** What PocketPages' `echo(...args)` prints: the arguments joined by a space, objects as JSON. */
+export function echoText(args: unknown[]): string {
+  return args.map((value) => (typeof value === 'string' ? value : value === undefined || value === null ? '' : typeof value === 'object' ? stringify(value) : String(value))).join(' ');
 }

@@ -4,14 +4,18 @@
  * dev). `<script server>` blocks are rewritten once, at compile time, into EJS
  * scriptlets, so their variables are visible to the rest of the template and
  * pages may `await` at top level. Partials render synchronously (as in
- * PocketPages): do async work in the page and pass the results in.
+ * PocketPages): do async work in the page and pass the results in. How a
+ * template is compiled (without `with`, includes bound at compile time) is
+ * page-compiler's business. A `.md` template (page or partial) is EJS too:
+ * its frontmatter is blanked out and its output goes through marked.
  */
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
-import ejs from 'ejs';
+import { dirname, relative } from 'node:path';
+import { blankFrontmatter, renderMarkdown } from './markdown.js';
+import { compileTemplate, type Render } from './page-compiler.js';
 import { findPrivateFile } from './private-files.js';
 
-export type Render = (locals: Record<string, unknown>) => Promise<string> | string;
+export type { Render };
 
 const scriptServer = /<script\s+server\s*>([\s\S]*?)<\/script>/gi;
 
@@ -23,18 +27,12 @@ export function rewriteScriptServer(source: string): string {
   return source.replace(scriptServer, (_, code: string) => `<% ${code} %>`);
 }
 
-/**
- * Makes EJS's `echo` (its output function) print as PocketPages' does: arguments joined by a space,
- * objects as JSON, never `[object Object]`. Prepended on the template's first line, so line numbers
- * in errors are unchanged.
- */
-export const echoPrelude =
-  "<% echo = ((out) => (...args) => out(args.map((v) => typeof v === 'string' ? v : v == null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)).join(' ')))(echo); %>";
-
 export class TemplateCache {
   readonly #pagesDir: string;
   readonly #compiled = new Map<string, Render>();
   readonly #partials = new Map<string, { file: string; render: Render }>();
+  /** Templates being compiled right now: a partial that includes itself is left to run time. */
+  readonly #compiling = new Set<string>();
 
   constructor(pagesDir: string) {
     this.#pagesDir = pagesDir;
@@ -45,23 +43,42 @@ export class TemplateCache {
     this.#partials.clear();
   }
 
+  /** The compiled template: pages and layouts `async` (top-level await), partials sync. */
   get(file: string, async: boolean): Render {
     const key = `${async ? 'a' : 's'}:${file}`;
     let render = this.#compiled.get(key);
     if (!render) {
-      const source = echoPrelude + rewriteScriptServer(readFileSync(file, 'utf8'));
+      const markdown = file.endsWith('.md');
+      const text = readFileSync(file, 'utf8');
+      const source = rewriteScriptServer(markdown ? blankFrontmatter(text) : text);
+      const dir = dirname(file);
+      this.#compiling.add(key);
       try {
-        // unsafePrototypeLocals: EJS would otherwise shallow-copy the locals, freezing getters such as
-        // `auth` (which must change after `await signInAnonymously()`) and dropping what layouts inherit
-        // from the page context. The locals are our own per-request object, never user-supplied data.
-        const options = { async, filename: file, localsName: 'locals', strict: false, outputFunctionName: 'echo', unsafePrototypeLocals: true };
-        render = ejs.compile(source, options as ejs.Options) as Render;
+        render = compileTemplate({
+          source, file, async,
+          partial: (name) => this.#knownPartial(name, dir),
+          include: (ctx, name, extra) => this.partial(name, dir).render(ctx, extra) as string,
+        });
       } catch (error) {
         throw Object.assign(new Error(`${relative(this.#pagesDir, file)}: ${(error as Error).message}`), { cause: error });
+      } finally {
+        this.#compiling.delete(key);
       }
+      if (markdown) render = asMarkdown(render, async);
       this.#compiled.set(key, render);
     }
     return render;
+  }
+
+  /** For inlining `include('name')`: the partial's compiled function, unless it is missing, broken or recursive. */
+  #knownPartial(name: string, fromDir: string): Render | undefined {
+    try {
+      const file = this.resolvePartial(name, fromDir);
+      if (this.#compiling.has(`s:${file}`)) return undefined;
+      return this.partial(name, fromDir).render;
+    } catch {
+      return undefined; // the include fails at run time, with the page's line, only if it runs
+    }
   }
 
   /**
@@ -87,11 +104,19 @@ export class TemplateCache {
 
 }
 
+/** A Markdown template's render: its EJS output through marked. */
+function asMarkdown(render: Render, async: boolean): Render {
+  return async
+    ? async (ctx, extra) => renderMarkdown(await render(ctx, extra))
+    : (ctx, extra) => renderMarkdown(render(ctx, extra) as string);
+}
+
 const slotMarker = /<!--\s*slot:(\w+)\s*-->/g;
 
 /** Splits page HTML at `<!-- slot:name -->` markers: the unmarked part is `slot`, each marked part a named slot. */
 export function splitSlots(html: string): { slot: string; slots: Record<string, string> } {
   const slots: Record<string, string> = {};
+  if (!html.includes('<!--')) return { slot: html, slots };
   const marks = [...html.matchAll(slotMarker)];
   if (marks.length === 0) return { slot: html, slots };
   let slot = html.slice(0, marks[0]!.index);

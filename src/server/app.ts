@@ -112,7 +112,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const raw = req.url ?? '/';
     const queryAt = raw.indexOf('?');
     const rawPath = queryAt >= 0 ? raw.slice(0, queryAt) : raw;
-    const query = new URLSearchParams(queryAt >= 0 ? raw.slice(queryAt + 1) : '');
     const pathname = safePath(rawPath);
     let status: number;
     // Behind a TLS-terminating proxy (trusted only when trustProxy is on), its X-Forwarded-Proto says HTTPS.
@@ -130,7 +129,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     } else if (builtFile && existsSync(builtFile)) {
       status = statics.serve(req, res, builtFile, 'immutable');
     } else if (file) {
-      status = statics.serve(req, res, file, query.get('v'));
+      status = statics.serve(req, res, file, queryAt >= 0 ? new URLSearchParams(raw.slice(queryAt + 1)).get('v') : null);
     } else if (pathname && isBackendPath(pathname) && !engine.routes.match(pathname)) {
       status = await proxyToBackend(req, res, backend, secure);
     } else {
@@ -202,16 +201,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   };
 }
 
+/** Status line, headers and body go out in one `writeHead` + `end(body)`: one socket write for a page. */
 function write(res: ServerResponse, result: RenderResult, head: boolean, inject: string | undefined): number {
   const isHtml = (result.headers['content-type'] ?? '').startsWith('text/html');
   const page = result.body;
   const body = inject && isHtml && typeof page === 'string' ? (/<\/body>/i.test(page) ? page.replace(/<\/body>/i, `${inject}</body>`) : page + inject) : page;
-  res.statusCode = result.status;
-  for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
-  if (result.cookies.length > 0) res.setHeader('Set-Cookie', result.cookies);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  if (isHtml) res.setHeader('X-Frame-Options', 'SAMEORIGIN');
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.end(head ? undefined : body);
+  // Encoded once: the length and the bytes sent come from the same buffer.
+  const payload = typeof body === 'string' ? Buffer.from(body) : body;
+  const headers: Record<string, string | string[] | number> = { ...result.headers, 'x-content-type-options': 'nosniff', 'content-length': payload.length };
+  if (result.cookies.length > 0) headers['set-cookie'] = result.cookies;
+  if (isHtml) headers['x-frame-options'] = 'SAMEORIGIN';
+  res.writeHead(result.status, headers);
+  res.end(head ? undefined : payload);
   return result.status;
 }

@@ -61,7 +61,7 @@ describe('guest accounts in the browser', () => {
     expect(await page.getByTestId('notes').textContent()).toContain('Buy oat milk');
 
     await page.goto(`${app.url}/account`);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect.poll(() => page.getByTestId('auth-status').textContent()).toContain('Signed out');
 
     await page.goto(`${app.url}/sign-in`);
@@ -79,7 +79,7 @@ describe('guest accounts in the browser', () => {
     await continueAsGuest(page);
     await page.goto(`${app.url}/account`);
     await expect.poll(() => page.getByTestId('guest-signout-warning').isVisible()).toBe(true);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect.poll(() => page.getByTestId('auth-status').textContent()).toContain('Signed out');
     await page.goto(`${app.url}/notes`);
     expect(await page.getByTestId('auth-status').textContent()).toContain('Signed out');

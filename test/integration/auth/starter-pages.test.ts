@@ -4,10 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieHeader, postForm, startTestApp, type TestApp } from '../helpers/app.js';
+import { uniqueEmail } from '../helpers/backend.js';
 
 let app: TestApp;
 
 beforeAll(async () => {
+  // The suite's backend: embedded, or the real PocketBase in the integration:pocketbase project.
   app = await startTestApp({ auth: { signInRateLimit: { perIp: { max: 3, windowSeconds: 600 } } } });
 });
 afterAll(async () => {
@@ -23,13 +25,13 @@ async function register(email: string, password = 'starter-password-1'): Promise
 describe('starter account pages', () => {
   it('show a password longer than 72 bytes as a field error on the register page', async () => {
     const password = `${'\u{1F600}'.repeat(18)}-tail`;
-    const response = await postForm(app, '/register', { email: 'emoji@pbpages.test', password, passwordConfirm: password });
+    const response = await postForm(app, '/register', { email: uniqueEmail('emoji'), password, passwordConfirm: password });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('Must be at most 72 bytes');
   });
 
   it('offer Sign out everywhere, after which a copied session cookie no longer signs anyone in', async () => {
-    const cookie = await register('everywhere-page@pbpages.test');
+    const cookie = await register(uniqueEmail('everywhere-page'));
     const copied = cookie;
     const account = await fetch(`${app.url}/account`, { headers: { cookie } });
     expect(await account.text()).toContain('Sign out everywhere');

@@ -40,6 +40,32 @@ describe('bad input to the embedded backend', () => {
     expect((await call('/api/collections/users/auth-with-password', json('[1,2]'))).body).toEqual({ data: {}, message: 'An error occurred while loading the submitted data.', status: 400 });
   });
 
+  it('refuses JSON nested deeper than PocketBase allows (10,000) with its plain 400, logging no stack', async () => {
+    const logs: string[] = [];
+    const dir = await mkdtemp(join(tmpdir(), 'pbpages-embedded-'));
+    dirs.push(dir);
+    const logged = await startEmbeddedBackend({ dir, port: 0, log: (line) => logs.push(line) });
+    try {
+      const nested = (depth: number) => `{"email":"${uniqueEmail('deep')}","password":"password-123","passwordConfirm":"password-123","name":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      for (const depth of [10_001, 1_000_000]) {
+        const response = await fetch(`${logged.url}/api/collections/users/records`, json(nested(depth)));
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual({ data: {}, message: 'Something went wrong while processing your request.', status: 400 });
+      }
+      const form = new FormData();
+      form.append('@jsonPayload', `{"name":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+      expect((await fetch(`${logged.url}/api/collections/users/records`, { method: 'POST', body: form })).status).toBe(400);
+      const allowed = await fetch(`${logged.url}/api/collections/users/records`, json(nested(9_000)));
+      expect(((await allowed.json()) as { message: string }).message).not.toBe('Something went wrong while processing your request.');
+      // Brackets inside strings are text, not nesting (an unknown field is ignored, as in PocketBase).
+      const inString = JSON.stringify({ email: uniqueEmail('deep'), password: 'password-123', passwordConfirm: 'password-123', note: '[{"\\'.repeat(20_000) });
+      expect((await fetch(`${logged.url}/api/collections/users/records`, json(inString))).status).toBe(200);
+      expect(logs.filter((line) => /RangeError|\n\s+at /.test(line))).toEqual([]);
+    } finally {
+      await logged.close();
+    }
+  });
+
   it('refuses an oversized body with 413 and keeps serving', async () => {
     const small = await freshBackend({ bodyLimit: 1024 });
     try {

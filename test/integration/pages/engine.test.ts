@@ -88,7 +88,9 @@ describe('pages over HTTP', () => {
     const go = await get('/go');
     expect(go.status).toBe(303);
     expect(go.headers.get('location')).toBe('/flash');
-    const flash = go.headers.getSetCookie().find((c) => c.startsWith('pb_flash='))!.split(';')[0]!;
+    const setFlash = go.headers.getSetCookie().find((c) => c.startsWith('pb_flash='))!;
+    expect(setFlash).toMatch(/Max-Age=60(;|$)/i);
+    const flash = setFlash.split(';')[0]!;
     const shown = await get('/flash', { headers: { cookie: flash } });
     expect(await shown.text()).toContain('<p id="flash">Saved &lt;b&gt;</p>');
     expect(shown.headers.getSetCookie().some((c) => c.startsWith('pb_flash=;'))).toBe(true);
@@ -142,7 +144,10 @@ describe('pages over HTTP', () => {
   it('turns an error with a status into that status, and any other error into a generic 500 that logs the details', async () => {
     const taken = await get('/taken');
     expect(taken.status).toBe(409);
-    expect(await taken.text()).toContain('Already taken.');
+    const takenPage = await taken.text();
+    expect(takenPage).toContain('Already taken.');
+    expect(takenPage).not.toContain('taken.ejs');
+    expect(takenPage).not.toContain('<script server>');
     const boom = await get('/boom');
     expect(boom.status).toBe(500);
     const page = await boom.text();
@@ -181,6 +186,23 @@ describe('extensions', () => {
       expect(await response.text()).toContain('Cross-site form posts are refused.');
     } finally {
       await guarded.close();
+    }
+  });
+
+  it('tells a rate-limited client when to retry: an escaping 429 with retryAfter sets Retry-After', async () => {
+    const throttle: PageExtension = {
+      name: 'throttle',
+      async extend() {
+        throw Object.assign(new Error('Too many sign-in attempts; try again in 42 s.'), { status: 429, retryAfter: 42 });
+      },
+    };
+    const limited = await startApp({ root, config: resolveConfig({ port: 0 }), extensions: [throttle], log: () => {} });
+    try {
+      const response = await fetch(`${limited.url}/`);
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('42');
+    } finally {
+      await limited.close();
     }
   });
 

@@ -54,7 +54,7 @@ describe('include() resolution', () => {
   });
 
   it('maps an absolute host path into the pages root instead of reading it', () => {
-    expect(() => cache.resolvePartial('/etc/hostname', pages)).toThrow('not found. Tried: etc/hostname');
+    expect(() => cache.resolvePartial('/etc/hostname', pages)).toThrow('partial not found. Tried: etc/hostname');
     expect(() => cache.resolvePartial(join(root, 'secret.txt'), pages)).toThrow(/not found/);
   });
 

@@ -118,9 +118,10 @@ export class CollectionStore {
   #validate(c: CollectionJson, existing: CollectionJson | undefined, failure: string, creating: boolean): void {
     const errors: ErrorData = {};
     const name = String(c.name ?? '');
-    if (!name || !/^\w+$/.test(name) || name.length > 255) {
-      errors.name = fieldError(name ? 'validation_invalid_name' : 'validation_required', name ? 'Invalid collection name.' : 'Cannot be blank.');
-    } else {
+    if (!name) errors.name = fieldError('validation_required', 'Cannot be blank.');
+    else if (name.length > 255) errors.name = fieldError('validation_length_out_of_range', 'The length must be between 1 and 255.', { min: 1, max: 255 });
+    else if (!/^\w+$/.test(name)) errors.name = fieldError('validation_match_invalid', 'Must be in a valid format.');
+    if (!errors.name) {
       const clash = this.#byName.get(name.toLowerCase());
       if (clash && (creating || clash.id !== c.id)) errors.name = fieldError('validation_collection_name_exists', 'Collection name must be unique (case insensitive).');
       else if ([...this.#byId.keys()].some((id) => id === name && id !== c.id)) errors.name = fieldError('validation_collection_name_id_duplicate', 'The name must not match an existing collection id.');

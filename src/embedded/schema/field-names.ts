@@ -16,7 +16,7 @@ const reservedAuth = ['passwordConfirm', 'oldPassword'];
 function nameError(name: string, auth: boolean): FieldError | undefined {
   if (!name) return fieldError('validation_required', 'Cannot be blank.');
   if ([...name].length > 100) return fieldError('validation_length_out_of_range', 'The length must be between 1 and 100.', { min: 1, max: 100 });
-  if (!/^\w+$/.test(name)) return fieldError('validation_match_invalid', 'Must be in a valid format');
+  if (!/^\w+$/.test(name)) return fieldError('validation_match_invalid', 'Must be in a valid format.');
   if (excluded.includes(name)) return fieldError('validation_not_in_invalid', 'Must not be in list.');
   if (name.toLowerCase().includes('_via_')) return fieldError('validation_found_via', 'The value cannot contain "_via_".');
   if (auth && reservedAuth.includes(name)) return fieldError('validation_reserved_field_name', 'The field name is reserved and cannot be used.');

@@ -104,7 +104,7 @@ export interface PageContext extends PageContextVariables, ExtensionContext {
 
 /**
  * Context names the engine always sets and that keep their value while a template runs (no
- * getters, or, like `formData`, one that always returns the same object): the template compiler reads them once into local variables. Anything an extension
+ * getters): the template compiler reads them once into local variables. Anything an extension
  * or middleware adds (`auth`, `pb`, …) is read from the context at each use instead.
  */
 export const plainContextNames: readonly string[] = [
@@ -132,6 +132,26 @@ export function assertSafeRedirect(path: string, allowedOrigins: readonly string
 /** The process-wide store of `store()` (PocketPages keeps it for the life of the server). */
 const globalStore = new Map<string, unknown>();
 
+/** PocketPages' `store(name)` reads, `store(name, value)` writes. */
+function store(name: string, ...value: unknown[]): unknown {
+  if (value.length > 0 && value[0] !== undefined) globalStore.set(name, value[0]);
+  return globalStore.get(name);
+}
+
+export interface PageLogs {
+  dbg: LogFunction;
+  info: LogFunction;
+  warn: LogFunction;
+  error: LogFunction;
+}
+
+/** `dbg`/`info`/`warn`/`error`, made once per engine: `dbg` logs only in dev. */
+export function createPageLogs(log: (line: string) => void, dev: boolean): PageLogs {
+  const at = (level: string): LogFunction => (...args) =>
+    log(`[${level}] ${args.map((arg) => (typeof arg === 'string' ? arg : arg instanceof Error ? (arg.stack ?? arg.message) : stringify(arg))).join(' ')}`);
+  return { dbg: dev ? at('debug') : () => {}, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
 export interface ContextInput {
   req: IncomingMessage;
   secure: boolean;
@@ -145,8 +165,7 @@ export interface ContextInput {
   /** The page's folder: relative `response.file()` paths start there. */
   pageDir: string;
   redirectOrigins: readonly string[];
-  dev: boolean;
-  log(line: string): void;
+  logs: PageLogs;
   asset(path: string): string;
   include(name: string, locals?: Record<string, unknown>): string;
   resolve(name: string, options?: { mode?: 'require' | 'raw' | 'script' | 'style' }): unknown;
@@ -167,7 +186,6 @@ export function createPageContext(input: ContextInput): PageContext {
   const { req, state } = input;
   const metaValues = new Map<string, unknown>();
   let cookies: Record<string, string> | undefined;
-  let fields: CallableFormFields | undefined;
 
   const cookie = (name: string, value: unknown, options: CookieOptions = {}) => {
     const text = typeof value === 'string' ? value : stringify(value);
@@ -177,14 +195,12 @@ export function createPageContext(input: ContextInput): PageContext {
     return line;
   };
   const readCookies = () => (cookies ??= safeParseCookies(req.headers.cookie));
-  let url: RequestUrl | undefined;
 
   const request: PageRequest = {
     method: (req.method ?? 'GET').toUpperCase(),
-    // Parsed on first use: most pages never read it.
-    get url() {
-      return (url ??= parseUrl(req.url ?? '/') as unknown as RequestUrl);
-    },
+    // A string whose parts are parsed on first read (see request-url). No getter here: an object
+    // literal with accessors is built on V8's slow path, which tripled the cost of a page.
+    url: parseUrl(req.url ?? '/') as unknown as RequestUrl,
     headers: req.headers,
     header: (name) => {
       const value = req.headers[name.toLowerCase()];
@@ -236,17 +252,13 @@ export function createPageContext(input: ContextInput): PageContext {
     write: (text) => void (state.written = (state.written ?? '') + String(text)),
   };
 
-  const logAt = (level: string) => (...args: unknown[]) =>
-    input.log(`[${level}] ${args.map((arg) => (typeof arg === 'string' ? arg : arg instanceof Error ? (arg.stack ?? arg.message) : stringify(arg))).join(' ')}`);
 
   return {
     request,
     response,
     params: input.params,
-    // Built on first use: most requests never read a form.
-    get formData() {
-      return (fields ??= callableFields(input.formData));
-    },
+    // Shared and free when the form is empty (every GET); no getter, as for `request.url`.
+    formData: callableFields(input.formData),
     body: () => input.json,
     redirect(path, options = {}) {
       response.redirect(path, options.status ?? 303);
@@ -263,14 +275,11 @@ export function createPageContext(input: ContextInput): PageContext {
     resolve: input.resolve,
     url: parseUrl,
     stringify,
-    store: (name, ...value) => {
-      if (value.length > 0 && value[0] !== undefined) globalStore.set(name, value[0]);
-      return globalStore.get(name);
-    },
-    dbg: input.dev ? logAt('debug') : () => {},
-    info: logAt('info'),
-    warn: logAt('warn'),
-    error: logAt('error'),
+    store,
+    dbg: input.logs.dbg,
+    info: input.logs.info,
+    warn: input.logs.warn,
+    error: input.logs.error,
     data: {},
   };
 }

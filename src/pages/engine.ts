@@ -16,7 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import { dirname, posix, relative, sep } from 'node:path';
 import mime from 'mime-types';
 import { parseRequestBody } from './body.js';
-import { createPageContext, type PageContext, type ResponseState } from './context.js';
+import { createPageContext, createPageLogs, type PageContext, type PageLogs, type ResponseState } from './context.js';
 import { describeError, renderErrorPage } from './error-page.js';
 import type { PageExtension } from './extension.js';
 import { decodeFlash, flashCookie } from './flash.js';
@@ -54,11 +54,15 @@ export interface RenderResult {
 export class PageEngine {
   readonly templates: TemplateCache;
   readonly #markdown = new MarkdownPages();
+  readonly #logs: PageLogs;
+  /** Per folder, built once: `asset()` relative to it and `resolve()` from it. */
+  readonly #folders = new Map<string, { asset(path: string): string; resolve: PageContext['resolve'] }>();
   #routes: RouteTable;
   readonly #options: EngineOptions;
 
   constructor(options: EngineOptions) {
     this.#options = options;
+    this.#logs = createPageLogs(options.log, options.dev);
     this.templates = new TemplateCache(options.pagesDir);
     this.#routes = buildRouteTable(options.pagesDir);
   }
@@ -72,6 +76,7 @@ export class PageEngine {
     this.#routes = buildRouteTable(this.#options.pagesDir);
     this.templates.clear();
     this.#markdown.clear();
+    this.#folders.clear();
   }
 
   async render(req: IncomingMessage, pathname: string, secure: boolean): Promise<RenderResult> {
@@ -100,29 +105,29 @@ export class PageEngine {
     const rawUrl = req.url ?? '/';
     const queryAt = rawUrl.indexOf('?');
     // As PocketPages: query values first, route params on top; the flash message rides on `__flash`.
-    const params: Record<string, string | string[]> = { ...(queryAt >= 0 ? queryStrings(rawUrl.slice(queryAt + 1)) : {}), ...routeParams };
+    const params: Record<string, string | string[]> = queryAt >= 0 ? { ...queryStrings(rawUrl.slice(queryAt + 1)), ...routeParams } : routeParams;
     if (flash !== undefined) params.__flash = flash;
-    else delete params.__flash;
-    const { pagesDir } = this.#options;
+    else if (queryAt >= 0) delete params.__flash;
+    const folder = this.#folder(route.dir);
     const ctx: PageContext = createPageContext({
       req, secure, params, formData: body.formData, json: body.json, state, flash,
-      projectDir: this.#options.projectDir ?? dirname(pagesDir),
+      projectDir: this.#options.projectDir ?? dirname(this.#options.pagesDir),
       pageDir: route.dir,
       redirectOrigins: this.#options.redirectOrigins ?? [],
-      dev: this.#options.dev,
-      log: this.#options.log,
-      asset: this.#assetFrom(route.dir),
+      logs: this.#logs,
+      asset: folder.asset,
       include: (name, locals) => this.#include(ctx, route.dir, name, locals),
-      resolve: (name, options) => resolvePrivateModule(pagesDir, route.dir, name, options),
+      resolve: folder.resolve,
     });
     if (flashValue !== undefined) ctx.response.cookie(flashCookie, '', { maxAge: 0 });
     if (this.#options.extensions.length > 0) {
       const own = new Set(Object.keys(ctx));
       for (const extension of this.#options.extensions) await extension.extend(ctx);
       watchContextFunctions(ctx, Object.keys(ctx).filter((name) => !own.has(name)), scope);
+      // `auth` and `pb` come from an extension (auth): give them PocketPages' shapes.
+      addRecordHelpers(ctx);
+      makeClientCallable(ctx);
     }
-    addRecordHelpers(ctx);
-    makeClientCallable(ctx);
     if (route.middleware.length > 0 && (await this.#runMiddleware(ctx, state, route, scope))) return finish(state, '');
     const loaders = [route.load, route.methodLoaders[ctx.request.method]].filter((file): file is string => file !== undefined);
     for (const loader of loaders) {
@@ -196,7 +201,7 @@ export class PageEngine {
     for (const layout of route.layouts) {
       withSlots.slot = slot;
       // `asset('x')` in a layout is relative to the layout's folder.
-      withSlots.asset = this.#assetFrom(dirname(layout));
+      withSlots.asset = this.#folder(dirname(layout)).asset;
       scope.current = layout;
       slot = await this.templates.get(layout, true)(withSlots);
     }
@@ -208,17 +213,27 @@ export class PageEngine {
     return this.templates.partial(name, fromDir).render(ctx, locals) as string;
   }
 
-  /** `asset()` for a template in `dir`: `/x` from the pages root, `x` from the template's folder (PocketPages). */
-  #assetFrom(dir: string): (path: string) => string {
-    const parts = relative(this.#options.pagesDir, dir).split(sep).filter((p) => p && !/^\(.*\)$/.test(p));
-    const base = parts.length > 0 ? `/${parts.join('/')}/` : '/';
-    return (path) => {
-      const text = String(path);
-      const joined = text.startsWith('/') ? text : base + text;
-      // posix.resolve only when there is something to normalise (`..`, `.`, `//`): it is the slow part.
-      return this.#options.asset(/\/\.|\/\//.test(joined) ? posix.resolve('/', joined) : joined);
-    };
+  /** `asset()` for a template in `dir` (`/x` from the pages root, `x` from the folder, as PocketPages) and `resolve()` from it. */
+  #folder(dir: string): { asset(path: string): string; resolve: PageContext['resolve'] } {
+    let folder = this.#folders.get(dir);
+    if (!folder) {
+      const { pagesDir } = this.#options;
+      const parts = relative(pagesDir, dir).split(sep).filter((p) => p && !/^\(.*\)$/.test(p));
+      const base = parts.length > 0 ? `/${parts.join('/')}/` : '/';
+      folder = {
+        asset: (path) => {
+          const text = String(path);
+          const joined = text.startsWith('/') ? text : base + text;
+          // posix.resolve only when there is something to normalise (`..`, `.`, `//`): it is the slow part.
+          return this.#options.asset(/\/\.|\/\//.test(joined) ? posix.resolve('/', joined) : joined);
+        },
+        resolve: (name, options) => resolvePrivateModule(pagesDir, dir, name, options),
+      };
+      this.#folders.set(dir, folder);
+    }
+    return folder;
   }
+
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -9,7 +9,15 @@
 export type FormFields = Record<string, string | string[]>;
 export type CallableFormFields = FormFields & (() => FormFields);
 
+const noFields: CallableFormFields = build(Object.freeze({}) as FormFields);
+
+/** The callable form of `fields`; one shared, frozen instance when there are none (every GET). */
 export function callableFields(fields: FormFields): CallableFormFields {
+  for (const _ in fields) return build(fields);
+  return noFields;
+}
+
+function build(fields: FormFields): CallableFormFields {
   const fn = () => fields;
   Object.setPrototypeOf(fn, null);
   for (const key of Reflect.ownKeys(fn)) Reflect.deleteProperty(fn, key);

@@ -11,15 +11,10 @@ import { parse as parseYaml } from 'yaml';
 const marked = new Marked({ gfm: true, async: false });
 const frontmatter = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 
-export interface MarkdownSource {
-  meta: Record<string, unknown>;
-  /** The Markdown after the frontmatter, with the frontmatter's lines kept blank so line numbers still match. */
-  body: string;
-}
-
-export function splitFrontmatter(source: string, file: string): MarkdownSource {
+/** The YAML frontmatter of a Markdown source as an object (empty without one). */
+export function readFrontmatter(source: string, file: string): Record<string, unknown> {
   const match = frontmatter.exec(source);
-  if (!match) return { meta: {}, body: source };
+  if (!match) return {};
   let meta: unknown;
   try {
     meta = parseYaml(match[1]!) ?? {};
@@ -27,7 +22,7 @@ export function splitFrontmatter(source: string, file: string): MarkdownSource {
     throw new Error(`${file}: the frontmatter is not valid YAML: ${(error as Error).message}`);
   }
   if (typeof meta !== 'object' || Array.isArray(meta)) throw new Error(`${file}: the frontmatter must be a YAML mapping (key: value).`);
-  return { meta: meta as Record<string, unknown>, body: '\n'.repeat(match[0].split('\n').length - 1) + source.slice(match[0].length) };
+  return meta as Record<string, unknown>;
 }
 
 export function renderMarkdown(markdown: string): string {
@@ -51,7 +46,7 @@ export class MarkdownPages {
   frontmatter(file: string): Record<string, unknown> {
     let meta = this.#meta.get(file);
     if (!meta) {
-      meta = splitFrontmatter(readFileSync(file, 'utf8'), file).meta;
+      meta = readFrontmatter(readFileSync(file, 'utf8'), file);
       this.#meta.set(file, meta);
     }
     return meta;

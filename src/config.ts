@@ -4,6 +4,7 @@
  * optional: `resolveConfig({})` is a complete, safe configuration. Environment
  * variables (PORT, HOST, PB_URL, ...) are applied by the CLI on top of this.
  */
+import type { PageExtension } from './pages/extension.js';
 
 export interface AnonymousOptions {
   /** Switches guest sign-in on or off (`anonymous_disabled` when off). */
@@ -105,6 +106,15 @@ export interface PbpagesConfig {
   bodyLimit: number;
   /** Origins, besides the app's own, allowed to post forms. */
   trustedOrigins: string[];
+  /** Absolute origins (`https://accounts.example.com`) that `redirect()` may send visitors to; none by default. */
+  redirectOrigins: string[];
+  /**
+   * Page-context extensions, run on every request after the built-in auth extension and before
+   * middleware (what PocketPages plugins do with `onExtendContextApi`).
+   * @example
+   * extensions: [{ name: 'clock', extend(ctx) { ctx.now = () => new Date() } }]
+   */
+  extensions: PageExtension[];
   /** Prune stale guests once a day while `pbpages start` runs. */
   pruneGuestsDaily: boolean;
   /** Redis shared by several pbpages processes (limits, session invalidation); usually from REDIS_URL. */
@@ -133,6 +143,8 @@ export const defaultConfig: PbpagesConfig = {
   superuser: undefined,
   bodyLimit: 1024 * 1024,
   trustedOrigins: [],
+  redirectOrigins: [],
+  extensions: [],
   pruneGuestsDaily: true,
   redisUrl: undefined,
   shutdownTimeoutSeconds: 10,
@@ -201,7 +213,26 @@ function merge<T>(base: T, override: unknown, path: string): T {
   return out as T;
 }
 
+function checkExtensions(extensions: unknown): void {
+  if (!Array.isArray(extensions)) throw new TypeError('pbpages config: "extensions" must be an array of { name, extend(ctx) } objects.');
+  extensions.forEach((extension: unknown, i) => {
+    const { name, extend } = (extension ?? {}) as { name?: unknown; extend?: unknown };
+    if (typeof name !== 'string' || typeof extend !== 'function') {
+      throw new TypeError(`pbpages config: extensions[${i}] must be an object with a string \`name\` and a function \`extend(ctx)\`.`);
+    }
+  });
+}
+
+function checkOrigins(origins: unknown): void {
+  if (!Array.isArray(origins) || origins.some((origin) => typeof origin !== 'string' || !/^https?:\/\/[^/]+$/.test(origin))) {
+    throw new TypeError('pbpages config: "redirectOrigins" must be an array of origins like "https://accounts.example.com" (no path).');
+  }
+}
+
 /** Fills every missing key with its default; unknown keys are an error (a typo must not be silently ignored). */
 export function resolveConfig(user: UserConfig = {}): PbpagesConfig {
-  return merge(defaultConfig, user, '');
+  const config = merge(defaultConfig, user, '');
+  checkExtensions(config.extensions);
+  checkOrigins(config.redirectOrigins);
+  return config;
 }

@@ -3,7 +3,8 @@
  * Error and 404 pages: the app's `+404.ejs` / `+error.ejs` when present, else
  * built-in ones. Everything echoed is escaped. In dev the page shows the
  * message and stack (with the template line EJS adds); in production only a
- * generic text for 500s, and the details go to the log.
+ * generic text for 500s, and the details go to the log; a 4xx shows its own
+ * message without EJS's file and source excerpt, with project paths relative.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,12 +23,33 @@ export interface ErrorPageInput {
   stack?: string;
 }
 
-/** What a visitor may see of an error: our own messages for 4xx/503, a generic one for 500s outside dev. */
-export function describeError(error: unknown, dev: boolean): ErrorPageInput {
+/**
+ * The message as the code that threw it wrote it: EJS prefixes an error thrown in a template with
+ * `/abs/path/page.ejs:LINE`, a source excerpt and a blank line (and sets `error.path`).
+ */
+function ownMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { message } = error;
+  const blank = message.indexOf('\n\n');
+  return typeof (error as { path?: unknown }).path === 'string' && blank >= 0 ? message.slice(blank + 2) : message;
+}
+
+/** Paths under the project folder (or the working directory) become relative ones. */
+function withoutHostPaths(text: string, projectDir: string | undefined): string {
+  let out = text;
+  for (const dir of [projectDir, process.cwd()]) if (dir && dir !== '/') out = out.split(`${dir}/`).join('');
+  return out;
+}
+
+/** What a visitor may see of an error: our own messages for 4xx/503 (no host paths), a generic one for 500s outside dev. */
+export function describeError(error: unknown, dev: boolean, projectDir?: string): ErrorPageInput {
   const status = statusOf(error);
-  const raw = error instanceof Error ? error.message : String(error);
-  const message = status === 500 && !dev ? 'The page could not be rendered. The error was logged.' : raw;
-  return { status, message, ...(dev && error instanceof Error && error.stack ? { stack: error.stack } : {}) };
+  if (dev) {
+    const raw = error instanceof Error ? error.message : String(error);
+    return { status, message: raw, ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) };
+  }
+  const message = status === 500 ? 'The page could not be rendered. The error was logged.' : withoutHostPaths(ownMessage(error), projectDir);
+  return { status, message };
 }
 
 export async function renderErrorPage(pagesDir: string, templates: TemplateCache, input: ErrorPageInput): Promise<string> {

@@ -7,6 +7,15 @@
  *
  * Only the parts of the context an extension may rely on are named here; the
  * full `PageContext` type lives with the engine and satisfies this one.
+ *
+ * This is the public extension API: apps list their own in `pbpages.config.ts`
+ * (`extensions: [...]`), where PocketPages apps used plugins.
+ *
+ * @example
+ * // pbpages.config.ts
+ * import { defineConfig, type PageExtension } from 'pbpages';
+ * const clock: PageExtension = { name: 'clock', extend(ctx) { ctx.now = () => new Date(); } };
+ * export default defineConfig({ extensions: [clock] });
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -56,9 +65,15 @@ export interface ExtensionContext {
 }
 
 export interface PageExtension {
+  /** Names the extension in errors and logs. */
   readonly name: string;
-  /** Runs once per request before middleware; may define properties on `ctx`. */
-  extend(ctx: ExtensionContext): Promise<void>;
+  /**
+   * Runs once per request, after the built-in extensions and before middleware; may define
+   * properties on `ctx` (values, functions, or getters). A function that returns a promise is
+   * watched: the page answers only once it settles, and a failure nobody awaited is reported
+   * with the page and line. Throwing an error with a numeric `status` answers with that status.
+   */
+  extend(ctx: ExtensionContext): Promise<void> | void;
   /**
    * Paths the extension answers itself (from `extend`, with a redirect) though
    * no page file exists there, such as the OAuth2 callback.

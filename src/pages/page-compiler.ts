@@ -24,6 +24,7 @@
 import ejs from 'ejs';
 import { plainContextNames } from './context.js';
 import { escapeHtml } from './escape-html.js';
+import { echoText } from './stringify.js';
 import { tokenize, type Token } from './js-tokens.js';
 
 /** A compiled template: the page context, and for partials their own locals. */
@@ -69,7 +70,7 @@ export function compileTemplate(input: CompileInput): Render {
     inlined.set(index, partials.push(render) - 1);
   }
   const usesInclude = analysis.tokens.some((t, i) => t.kind === 'name' && t.value === 'include' && !isProperty(analysis.tokens, i) && !inlined.has(i));
-  const env = { escape: escapeHtml, rethrow: rethrowAt(input.file, input.source), include: input.include, partials };
+  const env = { escape: escapeHtml, rethrow: rethrowAt(input.file, input.source), include: input.include, partials, echoText };
   const free = [...analysis.names].filter((name) => !(name in globalThis) || plain.has(name));
   const rewrite = input.async ? free.filter((name) => !plain.has(name) || analysis.assigned.has(name)) : [];
   const build = (rewritten: Set<string>, bound: string[]) =>
@@ -175,7 +176,8 @@ function source(input: CompileInput, body: string, analysis: Analysis, shape: Sh
 
   const uses = (name: string) => tokens.some((t, i) => t.kind === 'name' && t.value === name && !isProperty(tokens, i));
   const prologue: string[] = [];
-  if (uses('echo')) prologue.push('const echo = __append;');
+  // PocketPages' echo: arguments joined by a space, objects as JSON (never `[object Object]`).
+  if (uses('echo')) prologue.push('const echo = (...args) => __append(__echoText(args));');
   if (uses('locals')) {
     prologue.push(input.async ? 'const locals = __ctx;' : 'const locals = __extra === undefined ? __ctx : Object.assign(Object.create(__ctx), __extra);');
   }
@@ -183,7 +185,7 @@ function source(input: CompileInput, body: string, analysis: Analysis, shape: Sh
   for (const name of shape.bound) {
     prologue.push(input.async ? `let ${name} = __ctx.${name};` : `let ${name} = __extra !== undefined && ${JSON.stringify(name)} in __extra ? __extra.${name} : __ctx.${name};`);
   }
-  const constants = ['const escapeFn = __env.escape, __rethrow = __env.rethrow, __include = __env.include;'];
+  const constants = ['const escapeFn = __env.escape, __rethrow = __env.rethrow, __include = __env.include, __echoText = __env.echoText;'];
   for (let i = 0; i < shape.partials; i++) constants.push(`const __p${i} = __env.partials[${i}];`);
   return `"use strict";
 ${constants.join('\n')}
@@ -207,6 +209,7 @@ ${out}
 
 interface Env {
   escape: (value: unknown) => string;
+  echoText: (args: unknown[]) => string;
   rethrow: (error: unknown, line: number) => never;
   include: CompileInput['include'];
   partials: Render[];

@@ -3,7 +3,8 @@
  * Scans `pages/` once into a route table (rebuilt on change in dev): a segment
  * trie, so matching costs the same with 10 routes or 1,000. Literal segments
  * beat `[params]`; a URL matches only a route with as many segments; two files
- * claiming one route are a start-up error naming both.
+ * claiming one route are a start-up error naming both. Pages are `.ejs` and
+ * `.md` files; names starting with `_`, `+`, `-` or `.` are never routed.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -18,6 +19,8 @@ export interface PageRoute {
   middleware: string[];
   /** The page folder's `+load` file, if any. */
   load: string | undefined;
+  /** The page folder's method loaders (`+get.js`, `+post.ts`, ...) by upper-case method; they run after `+load`. */
+  methodLoaders: Record<string, string>;
   /** `+layout.ejs` files from the page's folder up to the root. */
   layouts: string[];
 }
@@ -55,15 +58,20 @@ export interface RouteTable {
   routes: PageRoute[];
 }
 
-/** Files and folders pbpages never routes nor serves: private, special, hidden. */
-const isHidden = (name: string) => name.startsWith('_') || name.startsWith('+') || name.startsWith('.');
+/** Files and folders pbpages never routes nor serves: private, special, hidden (`-name` as in PocketPages). */
+const isHidden = (name: string) => /^[_+.-]/.test(name);
+
+/** Page files; everything else that is not hidden is a static file. */
+export const isPageFile = (name: string) => name.endsWith('.ejs') || name.endsWith('.md');
+
+const loaderMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 function walk(dir: string, out: string[]): void {
   for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.') || name === 'node_modules') continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
-      if (!name.startsWith('_')) walk(path, out);
+      if (!isHidden(name)) walk(path, out);
     } else {
       out.push(path);
     }
@@ -74,11 +82,26 @@ function walk(dir: string, out: string[]): void {
 function segmentsOf(pagesDir: string, file: string): string[] {
   const parts = relative(pagesDir, file).split(sep).filter((p) => !/^\(.*\)$/.test(p));
   const last = parts.pop()!;
-  const base = last.endsWith('.ejs') ? last.slice(0, -4) : last;
-  return last.endsWith('.ejs') && base === 'index' ? parts : [...parts, base];
+  const page = isPageFile(last);
+  const base = page ? last.slice(0, last.lastIndexOf('.')) : last;
+  return page && base === 'index' ? parts : [...parts, base];
+}
+
+/** PocketPages' `+config.js` would be silently ignored; stop instead, saying where its settings go. */
+function refusePocketPagesConfig(pagesDir: string): void {
+  for (const name of ['+config.js', '+config.ts', '+config.mjs']) {
+    if (existsSync(join(pagesDir, name))) {
+      throw new Error(
+        `pbpages: pages/${name} is PocketPages' configuration, which pbpages does not read. ` +
+          'Move its settings to pbpages.config.ts in the project root (plugins become `extensions: [...]`, ' +
+          'see "Coming from PocketPages" in the README) and delete the file.',
+      );
+    }
+  }
 }
 
 export function buildRouteTable(pagesDir: string): RouteTable {
+  refusePocketPagesConfig(pagesDir);
   const files: string[] = [];
   walk(pagesDir, files);
   const root = newNode();
@@ -88,13 +111,13 @@ export function buildRouteTable(pagesDir: string): RouteTable {
     const name = file.split(sep).pop()!;
     if (isHidden(name)) continue;
     const segments = segmentsOf(pagesDir, file);
-    if (!file.endsWith('.ejs')) {
+    if (!isPageFile(name)) {
       staticFiles.set(`/${segments.join('/')}`, file);
       continue;
     }
     let node = root;
     for (const segment of segments) {
-      const param = /^\[(\w+)\]$/.exec(segment);
+      const param = /^\[([^\]/]+)\]$/.exec(segment);
       if (param) {
         if (node.param && node.param.name !== param[1]) {
           throw new Error(`pbpages: route conflict: "[${node.param.name}]" and "[${param[1]}]" at the same place (in ${relative(pagesDir, file)}).`);
@@ -115,6 +138,12 @@ export function buildRouteTable(pagesDir: string): RouteTable {
       pattern: `/${segments.join('/')}`,
       middleware: [...up].reverse().map((d) => findSpecial(d, '+middleware')).filter((f): f is string => f !== undefined),
       load: findSpecial(dir, '+load'),
+      methodLoaders: Object.fromEntries(
+        loaderMethods.flatMap((method) => {
+          const loader = findSpecial(dir, `+${method.toLowerCase()}`);
+          return loader ? [[method, loader]] : [];
+        }),
+      ),
       layouts: up.map((d) => join(d, '+layout.ejs')).filter((f) => existsSync(f)),
     };
     if (node.route) {

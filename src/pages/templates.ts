@@ -6,11 +6,14 @@
  * pages may `await` at top level. Partials render synchronously (as in
  * PocketPages): do async work in the page and pass the results in. How a
  * template is compiled (without `with`, includes bound at compile time) is
- * page-compiler's business.
+ * page-compiler's business. A `.md` template (page or partial) is EJS too:
+ * its frontmatter is blanked out and its output goes through marked.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { blankFrontmatter, renderMarkdown } from './markdown.js';
 import { compileTemplate, type Render } from './page-compiler.js';
+import { findPrivateFile } from './private-files.js';
 
 export type { Render };
 
@@ -45,7 +48,9 @@ export class TemplateCache {
     const key = `${async ? 'a' : 's'}:${file}`;
     let render = this.#compiled.get(key);
     if (!render) {
-      const source = rewriteScriptServer(readFileSync(file, 'utf8'));
+      const markdown = file.endsWith('.md');
+      const text = readFileSync(file, 'utf8');
+      const source = rewriteScriptServer(markdown ? blankFrontmatter(text) : text);
       const dir = dirname(file);
       this.#compiling.add(key);
       try {
@@ -59,6 +64,7 @@ export class TemplateCache {
       } finally {
         this.#compiling.delete(key);
       }
+      if (markdown) render = asMarkdown(render, async);
       this.#compiled.set(key, render);
     }
     return render;
@@ -75,9 +81,13 @@ export class TemplateCache {
     }
   }
 
-  /** The partial `name` from the nearest `_private/` folder upwards from `fromDir`; the error lists the paths tried. */
+  /**
+   * The partial's file, as PocketPages resolves it: `_private/name` (or `name.ejs`) in `fromDir`,
+   * then each parent up to the pages root; `/name` from the pages root. Never outside `pages/`
+   * (`..`, encoded forms and symlinks out are refused with a 400); the error lists the paths tried.
+   */
   resolvePartial(name: string, fromDir: string): string {
-    return this.partial(name, fromDir).file;
+    return findPrivateFile({ kind: 'include', pagesDir: this.#pagesDir, fromDir, name, extensions: ['.ejs'] });
   }
 
   /** The partial's file and its compiled (synchronous) template, looked up once per folder and name. */
@@ -85,23 +95,20 @@ export class TemplateCache {
     const key = `${fromDir}\0${name}`;
     let known = this.#partials.get(key);
     if (!known) {
-      const file = this.#findPartial(name, fromDir);
+      const file = this.resolvePartial(name, fromDir);
       known = { file, render: this.get(file, false) };
       this.#partials.set(key, known);
     }
     return known;
   }
 
-  #findPartial(name: string, fromDir: string): string {
-    const tried: string[] = [];
-    for (let dir = fromDir; ; dir = dirname(dir)) {
-      const candidate = join(dir, '_private', name);
-      tried.push(relative(this.#pagesDir, candidate));
-      if (existsSync(candidate)) return candidate;
-      if (dir === this.#pagesDir || !dir.startsWith(this.#pagesDir)) break;
-    }
-    throw new Error(`include("${name}"): partial not found. Tried: ${tried.join(', ')}`);
-  }
+}
+
+/** A Markdown template's render: its EJS output through marked. */
+function asMarkdown(render: Render, async: boolean): Render {
+  return async
+    ? async (ctx, extra) => renderMarkdown(await render(ctx, extra))
+    : (ctx, extra) => renderMarkdown(render(ctx, extra) as string);
 }
 
 const slotMarker = /<!--\s*slot:(\w+)\s*-->/g;

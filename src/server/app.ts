@@ -2,9 +2,11 @@
  * @module server/app
  * The Node HTTP adapter: decodes and checks the path, answers the health
  * probes and the metrics scrape, serves static files, hands pages to the
- * engine, writes the response and one structured log entry. A failing page is
- * an error page; the server keeps serving. Closing drains: no new connections,
- * requests in flight finish (up to a timeout).
+ * engine, streams what no page claims under `/api/` and `/_/` to the backend,
+ * writes the response and one structured log entry. A failing page is an
+ * error page, and no page code can end the process (server/crash-guard): the
+ * server keeps serving. Closing drains: no new connections, requests in
+ * flight finish (up to a timeout).
  *
  * @example
  * const app = await startApp({ root: process.cwd(), config: resolveConfig(), extensions });
@@ -18,7 +20,9 @@ import type { PbpagesConfig } from '../config.js';
 import { PageEngine, type RenderResult } from '../pages/engine.js';
 import type { PageExtension } from '../pages/extension.js';
 import { HttpError } from '../pages/http-error.js';
+import { isBackendPath, proxyToBackend } from './backend-proxy.js';
 import { builtPrefix, clientOutDir, readClientManifest } from './client-build.js';
+import { installCrashGuard } from './crash-guard.js';
 import { healthPaths, probe } from './health.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createLogger, logRequest, requestId, type Logger } from './request-log.js';
@@ -28,6 +32,7 @@ export interface AppOptions {
   root: string;
   config: PbpagesConfig;
   dev?: boolean;
+  /** Extensions from the runtime (auth); those in `config.extensions` run after them. */
   extensions?: PageExtension[];
   /** Plain log lines (start-up, auth events). Without `logger`, request entries are written here too, as JSON. */
   log?: (line: string) => void;
@@ -35,7 +40,10 @@ export interface AppOptions {
   logger?: Logger;
   /** Metrics made by the caller (a cluster worker's gather across processes); else made here when `config.metrics.enabled`. */
   metrics?: Metrics;
-  /** The backend `/readyz` checks; without it `/readyz` answers like `/healthz`. */
+  /**
+   * The backend: `/readyz` checks it, and `/api/` and `/_/` are proxied to it. Without it `/readyz`
+   * answers like `/healthz`, and the proxy goes to `config.pocketbaseUrl` or the embedded backend's port.
+   */
   pocketbaseUrl?: string;
   /** Dev mode: extra HTML appended to every page (the live-reload client). */
   inject?: string;
@@ -80,8 +88,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const engine: PageEngine = new PageEngine({
     pagesDir,
     dev,
+    projectDir: resolve(options.root),
     bodyLimit: config.bodyLimit,
-    extensions: options.extensions ?? [],
+    extensions: [...(options.extensions ?? []), ...config.extensions],
+    redirectOrigins: config.redirectOrigins,
     log,
     asset: (path) => {
       const source = path.replace(/^\/+/, '');
@@ -89,6 +99,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       return built.get(source) ?? statics.url(urlPath, engine.routes.staticFiles.get(urlPath));
     },
   });
+
+  const backend = new URL(options.pocketbaseUrl ?? config.pocketbaseUrl ?? `http://127.0.0.1:${config.backendPort}`);
+  const uninstallCrashGuard = installCrashGuard({ pagesDir, dev, log });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -117,6 +130,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       status = statics.serve(req, res, builtFile, 'immutable');
     } else if (file) {
       status = statics.serve(req, res, file, queryAt >= 0 ? new URLSearchParams(raw.slice(queryAt + 1)).get('v') : null);
+    } else if (pathname && isBackendPath(pathname) && !engine.routes.match(pathname)) {
+      status = await proxyToBackend(req, res, backend, secure);
     } else {
       const result = pathname
         ? await engine.render(req, pathname, secure)
@@ -153,10 +168,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     if (options.before) options.before(req, res, () => void run());
     else void run();
   });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(config.port, config.host, () => done());
-  });
+  try {
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(config.port, config.host, () => done());
+    });
+  } catch (error) {
+    uninstallCrashGuard();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${config.host}:${port}`,
@@ -176,6 +196,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       server.closeAllConnections();
       await closed;
       metrics?.close();
+      uninstallCrashGuard();
     },
   };
 }
@@ -183,9 +204,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 /** Status line, headers and body go out in one `writeHead` + `end(body)`: one socket write for a page. */
 function write(res: ServerResponse, result: RenderResult, head: boolean, inject: string | undefined): number {
   const isHtml = (result.headers['content-type'] ?? '').startsWith('text/html');
-  const body = inject && isHtml ? (/<\/body>/i.test(result.body) ? result.body.replace(/<\/body>/i, `${inject}</body>`) : result.body + inject) : result.body;
+  const page = result.body;
+  const body = inject && isHtml && typeof page === 'string' ? (/<\/body>/i.test(page) ? page.replace(/<\/body>/i, `${inject}</body>`) : page + inject) : page;
   // Encoded once: the length and the bytes sent come from the same buffer.
-  const payload = Buffer.from(body);
+  const payload = typeof body === 'string' ? Buffer.from(body) : body;
   const headers: Record<string, string | string[] | number> = { ...result.headers, 'x-content-type-options': 'nosniff', 'content-length': payload.length };
   if (result.cookies.length > 0) headers['set-cookie'] = result.cookies;
   if (isHtml) headers['x-frame-options'] = 'SAMEORIGIN';

@@ -38,3 +38,22 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ auth: { anonymous: { merge: { 'no tes': 'owner' } } } })).toThrow(/auth\.anonymous\.merge/);
   });
 });
+
+describe('extensions and redirectOrigins in the config', () => {
+  it('keeps the listed extensions and origins', () => {
+    const extension = { name: 'clock', extend: () => {} };
+    const config = resolveConfig({ extensions: [extension], redirectOrigins: ['https://accounts.example.com'] });
+    expect(config.extensions).toEqual([extension]);
+    expect(config.redirectOrigins).toEqual(['https://accounts.example.com']);
+    expect(resolveConfig().extensions).toEqual([]);
+  });
+
+  it('says what an extension must look like when one is malformed', () => {
+    expect(() => resolveConfig({ extensions: [{ name: 'x' }] } as never)).toThrow(/extensions\[0\] must be an object with a string `name` and a function `extend\(ctx\)`/);
+    expect(() => resolveConfig({ extensions: 'auth' } as never)).toThrow(/"extensions" must be an array/);
+  });
+
+  it('accepts only bare origins in redirectOrigins', () => {
+    expect(() => resolveConfig({ redirectOrigins: ['https://accounts.example.com/login'] })).toThrow(/like "https:\/\/accounts\.example\.com" \(no path\)/);
+  });
+});

@@ -34,7 +34,7 @@ export async function startTestApp(overrides: UserConfig = {}): Promise<TestApp>
   const managedPocketBase = backendKind === 'pocketbase' && !overrides.pocketbaseUrl ? { pocketbaseBin: requiredPocketbaseBinary() } : {};
   const config = resolveConfig({ port: 0, backendPort: 0, dataDir, ...managedPocketBase, ...overrides });
   const runtime = await createRuntime({ root: repoRoot, config, log });
-  const app = await startApp({ root: repoRoot, config, extensions: runtime.extensions, log });
+  const app = await startApp({ root: repoRoot, config, extensions: runtime.extensions, pocketbaseUrl: runtime.pocketbaseUrl, log });
   return {
     url: app.url,
     pocketbaseUrl: runtime.pocketbaseUrl,

@@ -1,57 +1,20 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/app.js';
-import { recordOutput } from '../../support/output-capture.js';
+import { cliProject, startCli } from '../helpers/cli.js';
 
 const cli = join(repoRoot, 'bin/pbpages.js');
-const running: ChildProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const child of running.splice(0)) {
-    if (child.exitCode === null) {
-      const exited = new Promise((done) => child.once('exit', done));
-      child.kill('SIGTERM');
-      await exited;
-    }
-  }
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
 
-async function project(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'pbpages-cli-'));
-  dirs.push(root);
-  await mkdir(join(root, 'pages', 'assets'), { recursive: true });
-  await writeFile(join(root, 'pages', 'index.ejs'), '<html><body><h1>first</h1><link href="<%= asset(\'assets/site.css\') %>"></body></html>');
-  await writeFile(join(root, 'pages', 'assets', 'site.css'), 'h1 { color: teal }');
-  return root;
-}
-
-async function run(root: string, command: string): Promise<string> {
-  const child = spawn(process.execPath, [cli, command], { cwd: root, env: { ...process.env, PORT: '0', PB_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  let output = '';
-  const capture = (chunk: Buffer) => {
-    output += chunk.toString();
-    recordOutput(chunk.toString());
-  };
-  child.stdout!.on('data', capture);
-  child.stderr!.on('data', capture);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner:\n${output}`)), 30_000);
-    child.stdout!.on('data', () => {
-      const match = /^pbpages: (http:\/\/\S+)/m.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${output}`)));
+const project = () =>
+  cliProject({
+    'pages/index.ejs': '<html><body><h1>first</h1><link href="<%= asset(\'assets/site.css\') %>"></body></html>',
+    'pages/assets/site.css': 'h1 { color: teal }',
   });
-}
+
+const run = async (root: string, command: string) => (await startCli(root, [command])).url;
 
 describe('the pbpages command line', () => {
   it('dev injects the live-reload client and serves changed and new pages without a restart', async () => {

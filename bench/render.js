@@ -11,10 +11,10 @@
 // JSON line.
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
+import { firstOk, freePort } from './servers.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -41,14 +41,6 @@ async function project(routes) {
   return root;
 }
 
-async function freePort() {
-  const server = createServer();
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address();
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
 function spawnNode(args, options) {
   const child = spawn(process.execPath, args, options);
   children.push(child);
@@ -66,20 +58,6 @@ function firstLine(child) {
     });
     child.once('exit', (code) => fail(new Error(`server exited with ${code} before it was ready`)));
   });
-}
-
-async function firstOk(url, deadline) {
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      await response.arrayBuffer();
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no 200 from ${url} in time`);
 }
 
 /** `pbpages start` in `root`, its stdout (the request log) going to requests.log there. */

@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { firstOk, freePort } from './servers.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const loadSeconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -15,24 +16,10 @@ async function rssMiB(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
 }
 
-async function firstOk(url, deadline) {
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      await response.arrayBuffer();
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`no 200 from ${url} in time`);
-}
-
 const root = await mkdtemp(join(tmpdir(), 'pbpages-bench-start-'));
 await symlink(join(repo, 'pages'), join(root, 'pages'));
 await symlink(join(repo, 'pb_schema.json'), join(root, 'pb_schema.json'));
-const port = 40000 + Math.floor(Math.random() * 20000);
+const port = await freePort();
 const started = performance.now();
 const child = spawn(process.execPath, [join(repo, 'bin/pbpages.js'), 'start'], {
   cwd: root,
@@ -41,7 +28,7 @@ const child = spawn(process.execPath, [join(repo, 'bin/pbpages.js'), 'start'], {
 });
 try {
   const url = `http://127.0.0.1:${port}/`;
-  await firstOk(url, Date.now() + 30_000);
+  await firstOk(url, Date.now() + 30_000, 5); // start-up is the figure: poll finely
   const startupMs = performance.now() - started;
   const idleRss = await rssMiB(child.pid);
   let peakRss = idleRss;

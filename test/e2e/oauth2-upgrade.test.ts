@@ -3,7 +3,7 @@
  * starter app under `pbpages start` (on the suite's backend), Chromium, and a
  * real local OpenID Connect provider configured on the `users` collection.
  */
-import { createServer } from 'node:net';
+import { freePort } from '../../src/cli/backend-process.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
 import PocketBase from 'pocketbase';
@@ -20,17 +20,6 @@ const mergeConfig = "export default { auth: { anonymous: { merge: { notes: 'owne
 let app: RunningApp;
 let provider: TestOidcProvider;
 let admin: PocketBase;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeEach(async () => {
   registerSecret(superuser.password);

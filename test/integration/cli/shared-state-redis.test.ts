@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/app.js';
 import { cliProject, startCli, type RunningCli } from '../helpers/cli.js';
-import { freePort, requireRedis, startRedis, type TestRedis } from '../helpers/redis.js';
+import { freePort } from '../../../src/cli/backend-process.js';
+import { requireRedis, startRedis, type TestRedis } from '../helpers/redis.js';
 import { recordOutput, registerSecret } from '../../support/output-capture.js';
 
 const superuser = { email: 'root@pbpages.test', password: 'redis-test-superuser-pw' };
